@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kernel-compat layer, force-included into every object of the tree.
+ *
+ * Source files are written against the newest kernel API of the matrix
+ * (5.10 to 7.2); this header maps that API onto older kernels. The HV_HAVE_*
+ * flags come from Kbuild-time probes of the target kernel's headers
+ * (include/compat/Kbuild.probes); LINUX_VERSION_CODE is the build tree's own.
+ * No distro is named here on purpose.
+ */
+#ifndef _HV_COMPAT_H
+#define _HV_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/kernel.h>
+#include <linux/timer.h>
+#include <linux/hrtimer.h>
+#include <linux/module.h>
+
+/* Version of this tree; kept equal to PACKAGE_VERSION in dkms.conf. */
+#define HV_DKMS_VERSION "0.1.0"
+
+/*
+ * struct bus_type callbacks. uevent takes a const device since 6.3 and
+ * remove returns void since 5.15; drivers declare theirs with these types.
+ */
+#ifdef HV_HAVE_BUS_UEVENT_CONST
+#define hv_bus_uevent_dev_t const struct device
+#else
+#define hv_bus_uevent_dev_t struct device
+#endif
+
+#ifdef HV_HAVE_BUS_REMOVE_VOID
+#define hv_bus_remove_ret_t void
+#define HV_BUS_REMOVE_RETURN(v) return
+#else
+#define hv_bus_remove_ret_t int
+#define HV_BUS_REMOVE_RETURN(v) return (v)
+#endif
+
+/* Timers: timer_delete_sync() since 6.2, timer_container_of() since 6.16. */
+#ifndef HV_HAVE_TIMER_DELETE_SYNC
+#define timer_delete_sync(t) del_timer_sync(t)
+#define timer_delete(t) del_timer(t)
+#endif
+
+#ifndef HV_HAVE_TIMER_CONTAINER_OF
+#define timer_container_of(var, callback_timer, timer_fieldname) \
+	from_timer(var, callback_timer, timer_fieldname)
+#endif
+
+/* hrtimer_setup() replaced hrtimer_init() + assigning .function in 6.13. */
+#ifndef HV_HAVE_HRTIMER_SETUP
+static inline void hv_compat_hrtimer_setup(struct hrtimer *timer,
+					   enum hrtimer_restart (*fn)(struct hrtimer *),
+					   clockid_t clock_id,
+					   enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = fn;
+}
+
+#define hrtimer_setup hv_compat_hrtimer_setup
+#endif
+
+/* MODULE_IMPORT_NS() takes a string literal since 6.13. */
+#ifdef HV_HAVE_IMPORT_NS_STRING
+#define HV_MODULE_IMPORT_NS(ns) MODULE_IMPORT_NS(#ns)
+#else
+#define HV_MODULE_IMPORT_NS(ns) MODULE_IMPORT_NS(ns)
+#endif
+
+#endif /* _HV_COMPAT_H */

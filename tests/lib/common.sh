@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared shell helpers for the project's build and test scripts.
+# Source it; do not run it.
+
+HV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HV_CACHE=${HV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyperv-dkms}
+HV_ROOTS=$HV_CACHE/roots
+HV_KERNELS=$HV_CACHE/kernels
+HV_MIRROR=${HV_MIRROR:-http://deb.debian.org/debian}
+
+# The kernel matrix: build-root name (Debian suite) in the order we report.
+HV_SUITES="bullseye bookworm trixie sid"
+
+hv_version() {
+	sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$HV_TOP/dkms.conf"
+}
+
+hv_log() { printf '%s\n' "$*" >&2; }
+hv_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Host packages the scripts need; installed once, quietly, when missing.
+hv_need_host_packages() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" = 0 ] || hv_die "missing host packages (need root to install): ${missing[*]}"
+	hv_log "installing host packages: ${missing[*]}"
+	if [ ! -e "$HV_CACHE/.apt-updated" ] ||
+	   [ -n "$(find "$HV_CACHE/.apt-updated" -mmin +720 2>/dev/null)" ]; then
+		apt-get update -qq >&2 || hv_die "apt-get update failed"
+		mkdir -p "$HV_CACHE" && touch "$HV_CACHE/.apt-updated"
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >&2 || hv_die "apt-get install ${missing[*]} failed"
+}
+
+# Run a command inside a build root, in a private mount namespace with /proc,
+# /dev and /sys mounted (objtool in sid's kbuild needs /proc), and the source
+# tree bind-mounted read-only at /usr/src/hyperv-<version>.
+hv_in_root() {
+	local suite=$1; shift
+	local root=$HV_ROOTS/$suite ver
+	ver=$(hv_version)
+	[ -d "$root/usr" ] || hv_die "no build root for $suite: run tests/matrix/buildroot.sh $suite"
+	unshare --mount --propagation private -- /bin/sh -eu -c '
+		root=$1; src=$2; ver=$3; shift 3
+		mount -t proc proc "$root/proc"
+		mount --rbind /dev "$root/dev"
+		mount -t sysfs sysfs "$root/sys"
+		mkdir -p "$root/usr/src/hyperv-$ver"
+		mount --bind "$src" "$root/usr/src/hyperv-$ver"
+		mount -o remount,bind,ro "$root/usr/src/hyperv-$ver"
+		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LANG=C.UTF-8 "$@"
+	' hv-in-root "$root" "$HV_TOP" "$ver" "$@"
+}
+
+# Kernel release of a build root's headers (one per root).
+hv_root_kver() {
+	local d
+	for d in "$HV_ROOTS/$1"/lib/modules/*/build; do
+		[ -e "$d" ] || [ -L "$d" ] || continue
+		basename "$(dirname "$d")"
+		return 0
+	done
+	return 1
+}
