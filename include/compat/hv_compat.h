@@ -11,11 +11,12 @@
 #ifndef _HV_COMPAT_H
 #define _HV_COMPAT_H
 
+/*
+ * Only macros below: this header comes before everything else in each file,
+ * so it must not include kernel headers that would define pr_fmt or other
+ * defaults the file sets itself.
+ */
 #include <linux/version.h>
-#include <linux/kernel.h>
-#include <linux/timer.h>
-#include <linux/hrtimer.h>
-#include <linux/module.h>
 
 /* Version of this tree; kept equal to PACKAGE_VERSION in dkms.conf. */
 #define HV_DKMS_VERSION "0.1.0"
@@ -51,16 +52,11 @@
 
 /* hrtimer_setup() replaced hrtimer_init() + assigning .function in 6.13. */
 #ifndef HV_HAVE_HRTIMER_SETUP
-static inline void hv_compat_hrtimer_setup(struct hrtimer *timer,
-					   enum hrtimer_restart (*fn)(struct hrtimer *),
-					   clockid_t clock_id,
-					   enum hrtimer_mode mode)
-{
-	hrtimer_init(timer, clock_id, mode);
-	timer->function = fn;
-}
-
-#define hrtimer_setup hv_compat_hrtimer_setup
+#define hrtimer_setup(timer, fn, clock_id, mode)	\
+	do {						\
+		hrtimer_init(timer, clock_id, mode);	\
+		(timer)->function = (fn);		\
+	} while (0)
 #endif
 
 /* MODULE_IMPORT_NS() takes a string literal since 6.13. */

@@ -43,26 +43,40 @@ make_root() {
 	mv "$tmp" "$root"
 }
 
+# The kernel image and modules: one linux-image package up to trixie; sid
+# splits them into linux-binary and linux-modules behind a metapackage.
 unpack_kernel() {
-	local suite=$1 kver dir=$HV_KERNELS/$1 pkg deb
+	local suite=$1 kver dir=$HV_KERNELS/$1 set deb img
 	kver=$(hv_root_kver "$suite") || hv_die "[$suite] no kernel headers in the build root"
-	rm -rf "$dir" && mkdir -p "$dir/debs"
-	for pkg in "linux-image-$kver-unsigned" "linux-image-$kver"; do
-		if hv_in_root "$suite" sh -c "cd /tmp && rm -f linux-image-*.deb && apt-get download -q $pkg" \
-				>"$dir/download.log" 2>&1; then
-			deb=$(ls "$HV_ROOTS/$suite"/tmp/linux-image-*.deb 2>/dev/null | head -1)
-			[ -n "$deb" ] && break
+	rm -rf "$dir" && mkdir -p "$dir"
+	for set in "linux-image-$kver-unsigned" "linux-image-$kver" \
+		   "linux-binary-$kver linux-modules-$kver"; do
+		rm -rf "$dir/debs" "$dir/unpacked" && mkdir -p "$dir/debs" "$dir/unpacked"
+		hv_in_root "$suite" sh -c "rm -rf /tmp/hv-debs && mkdir /tmp/hv-debs &&
+			cd /tmp/hv-debs && apt-get download -q $set" >>"$dir/download.log" 2>&1 ||
+			continue
+		mv "$HV_ROOTS/$suite"/tmp/hv-debs/*.deb "$dir/debs/"
+		for deb in "$dir"/debs/*.deb; do
+			dpkg-deb -x "$deb" "$dir/unpacked"
+		done
+		for img in "$dir/unpacked/boot/vmlinuz-$kver" \
+			   "$dir/unpacked/usr/lib/modules/$kver/vmlinuz"; do
+			[ -f "$img" ] && mv "$img" "$dir/vmlinuz" && break
+		done
+		[ -f "$dir/vmlinuz" ] || continue
+		mkdir -p "$dir/lib/modules"
+		if [ -d "$dir/unpacked/usr/lib/modules/$kver" ]; then
+			mv "$dir/unpacked/usr/lib/modules/$kver" "$dir/lib/modules/"
+		else
+			mv "$dir/unpacked/lib/modules/$kver" "$dir/lib/modules/"
 		fi
+		break
 	done
-	[ -n "${deb:-}" ] || hv_die "[$suite] cannot download linux-image for $kver (see $dir/download.log)"
-	mv "$deb" "$dir/debs/"
-	dpkg-deb -x "$dir/debs/$(basename "$deb")" "$dir/unpacked"
-	mkdir -p "$dir/lib/modules"
-	mv "$dir/unpacked/lib/modules/$kver" "$dir/lib/modules/" 2>/dev/null ||
-		mv "$dir/unpacked/usr/lib/modules/$kver" "$dir/lib/modules/"
-	mv "$dir/unpacked/boot/vmlinuz-$kver" "$dir/vmlinuz"
-	cp "$HV_ROOTS/$suite/usr/src/linux-headers-$kver/.config" "$dir/config"
 	rm -rf "$dir/unpacked"
+	[ -f "$dir/vmlinuz" ] || hv_die "[$suite] cannot get the kernel image for $kver (see $dir/download.log)"
+	# the packages ship no modules.dep: generate it as the installed system would
+	depmod -b "$dir" "$kver" || hv_die "[$suite] depmod failed"
+	cp "$HV_ROOTS/$suite/usr/src/linux-headers-$kver/.config" "$dir/config"
 	echo "$kver" >"$dir/kver"
 }
 

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build the tree's kernel modules for one kernel of the matrix, W=1, and
+# collect them for the VM harness.
+#
+# usage: tests/matrix/build-modules.sh TARGET
+#   TARGET: a build-root suite (bullseye, bookworm, trixie, sid): built inside
+#           that root with its own compiler, as dkms would;
+#           or "debug": the debug kernel of tests/kernel/build-debug-kernel.sh,
+#           which also gets the KUnit suites of tests/kunit.
+#
+# Output: $HV_CACHE/out/TARGET/{*.ko, build.log}. Exit status 1 if the build
+# fails or prints any warning (kernel code must build W=1 clean).
+set -eu
+. "$(dirname "$0")/../lib/common.sh"
+
+target=${1:?usage: build-modules.sh TARGET}
+out=$HV_CACHE/out/$target
+mkdir -p "$out"
+exec 9>"$out/.lock"
+flock 9
+
+# Copy what git tracks or would track (so ignored build products never leak
+# from one kernel's build into another's).
+stage_tree() {
+	local dest=$1
+	mkdir -p "$dest"
+	(cd "$HV_TOP" && git ls-files -co --exclude-standard -z) |
+		rsync -a --delete --from0 --files-from=- "$HV_TOP/" "$dest/" ||
+		hv_die "cannot stage the source tree into $dest"
+	# --delete does not apply with --files-from: drop stale build products
+	find "$dest" \( -name '*.ko' -o -name '*.o' \) -delete
+}
+
+log=$out/build.log
+: >"$log"
+rm -f "$out"/*.ko
+
+case "$target" in
+debug)
+	kdir=$HV_KERNELS/debug/build
+	[ -e "$kdir/Makefile" ] || hv_die "no debug kernel: run tests/kernel/build-debug-kernel.sh"
+	src=$out/src
+	stage_tree "$src"
+	status=0
+	make -C "$src" KDIR="$kdir" W=1 modules >>"$log" 2>&1 || status=$?
+	[ $status -ne 0 ] || make -C "$kdir" M="$src/tests/kunit" W=1 modules >>"$log" 2>&1 ||
+		status=$?
+	;;
+*)
+	kver=$(hv_root_kver "$target") || hv_die "no build root for $target: run tests/matrix/buildroot.sh $target"
+	src=$HV_ROOTS/$target/build/hyperv-dkms
+	stage_tree "$src"
+	status=0
+	hv_in_root "$target" make -C /build/hyperv-dkms KVER="$kver" W=1 modules >>"$log" 2>&1 ||
+		status=$?
+	;;
+esac
+
+find "$src" -name '*.ko' -exec cp {} "$out/" \;
+if [ $status -ne 0 ]; then
+	tail -30 "$log" >&2
+	hv_log "[$target] build FAILED (log: $log)"
+	exit 1
+fi
+if grep -E -q '(warning|error):' "$log"; then
+	grep -E '(warning|error):' "$log" | head -20 >&2
+	hv_log "[$target] build printed warnings (W=1 must be clean; log: $log)"
+	exit 1
+fi
+hv_log "[$target] built: $(cd "$out" && ls -- *.ko 2>/dev/null | tr '\n' ' ')"

@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Helpers for VM scenarios (sourced as /lib/hv-test.sh inside the guest).
+# A scenario prints TAP through these and ends with done_testing.
+#
+#   ok COND_STATUS "description"    record a result ($? of the last command
+#                                  when called as `cmd; ok $? "desc"`)
+#   check "description" CMD...     run CMD, pass if it exits 0
+#   check_fails "description" CMD...   pass if CMD exits non-zero
+#   check_output "description" PATTERN CMD...   pass if CMD's output matches
+#                                  the extended regexp PATTERN
+#   dmesg_has PATTERN               true if the kernel log matches PATTERN
+#   skip "description" "reason"     record a skipped test
+#   diag "text"                     a comment line
+#   done_testing                    print the plan; exit status 1 on failures
+
+# HV_TARGET, HV_VMBUS_MODE (module | builtin), HV_OUR_MODULES: set by the harness
+. /etc/hv-test.conf
+
+HV_TEST_N=0
+HV_TEST_FAILED=0
+HV_KVER=$(uname -r)
+HV_MODDIR=/lib/modules/$HV_KVER
+
+diag() { echo "# $*"; }
+
+ok() {
+	HV_TEST_N=$((HV_TEST_N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $HV_TEST_N - $2"
+	else
+		HV_TEST_FAILED=$((HV_TEST_FAILED + 1))
+		echo "not ok $HV_TEST_N - $2"
+	fi
+}
+
+skip() {
+	HV_TEST_N=$((HV_TEST_N + 1))
+	echo "ok $HV_TEST_N - $1 # SKIP $2"
+}
+
+check() {
+	local desc=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	ok $rc "$desc"
+	[ $rc = 0 ] || echo "$out" | sed 's/^/#   /' | tail -20
+	return $rc
+}
+
+check_fails() {
+	local desc=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc = 0 ]; then
+		ok 1 "$desc"
+		echo "$out" | sed 's/^/#   /' | tail -20
+		return 1
+	fi
+	ok 0 "$desc"
+}
+
+check_output() {
+	local desc=$1 pattern=$2 out
+	shift 2
+	out=$("$@" 2>&1)
+	if echo "$out" | grep -E -q -- "$pattern"; then
+		ok 0 "$desc"
+	else
+		ok 1 "$desc"
+		diag "expected /$pattern/ in the output of: $*"
+		echo "$out" | sed 's/^/#   /' | tail -20
+		return 1
+	fi
+}
+
+dmesg_has() { dmesg | grep -E -q -- "$1"; }
+
+# Path of our build of a module (installed as dkms would, under updates/).
+our_module() { echo "$HV_MODDIR/updates/dkms/$1.ko"; }
+
+# Path of the distro kernel's own build of a module.
+distro_module() {
+	find "$HV_MODDIR/kernel" -name "$1.ko" | head -1
+}
+
+done_testing() {
+	echo "1..$HV_TEST_N"
+	[ $HV_TEST_FAILED = 0 ]
+}
