@@ -22,8 +22,10 @@
 #define HV_DKMS_VERSION "0.1.0"
 
 /*
- * struct bus_type callbacks. uevent takes a const device since 6.3 and
- * remove returns void since 5.15; drivers declare theirs with these types.
+ * struct bus_type callbacks. uevent takes a const device since 6.3; remove
+ * returns void since 5.15 (before that it returned int, which the driver
+ * core ignored: such a remove ends with "return 0" under
+ * #ifndef HV_HAVE_BUS_REMOVE_VOID).
  */
 #ifdef HV_HAVE_BUS_UEVENT_CONST
 #define hv_bus_uevent_dev_t const struct device
@@ -33,10 +35,8 @@
 
 #ifdef HV_HAVE_BUS_REMOVE_VOID
 #define hv_bus_remove_ret_t void
-#define HV_BUS_REMOVE_RETURN(v) return
 #else
 #define hv_bus_remove_ret_t int
-#define HV_BUS_REMOVE_RETURN(v) return (v)
 #endif
 
 /* Timers: timer_delete_sync() since 6.2, timer_container_of() since 6.16. */
@@ -52,10 +52,12 @@
 
 /* hrtimer_setup() replaced hrtimer_init() + assigning .function in 6.13. */
 #ifndef HV_HAVE_HRTIMER_SETUP
-#define hrtimer_setup(timer, fn, clock_id, mode)	\
-	do {						\
-		hrtimer_init(timer, clock_id, mode);	\
-		(timer)->function = (fn);		\
+#define hrtimer_setup(timer, fn, clock_id, mode)		\
+	do {							\
+		struct hrtimer *__hv_timer = (timer);		\
+								\
+		hrtimer_init(__hv_timer, clock_id, mode);	\
+		__hv_timer->function = (fn);			\
 	} while (0)
 #endif
 

@@ -23,13 +23,7 @@
 #include <linux/build_bug.h>
 #include <linux/stddef.h>
 #else
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-typedef uint8_t u8;
-typedef uint32_t u32;
-typedef uint64_t u64;
-#define static_assert _Static_assert
+#include "user/hv_user_types.h"
 #endif
 
 #define VMBUS_RING_CONTROL_SIZE		4096U

@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Static checks, as TAP:
+#  - checkpatch.pl --strict (from Debian's linux-source) on every kernel C
+#    file and header of the tree, one line per file;
+#  - sparse (make C=2) over the kernel modules, against the debug kernel's
+#    build tree (or, without it, bookworm's headers);
+#  - the userspace tools build with -Wall -Wextra -Werror;
+#  - the version is the same in dkms.conf and the compat header.
+#
+# usage: tests/lint/lint.sh
+set -u
+. "$(dirname "$0")/../lib/common.sh"
+
+hv_need_host_packages linux-source-6.1 sparse rsync
+
+lintdir=$HV_CACHE/lint
+checkpatch=$lintdir/scripts/checkpatch.pl
+if [ ! -x "$checkpatch" ]; then
+	mkdir -p "$lintdir"
+	tar -C "$lintdir" --strip-components=1 -xf /usr/src/linux-source-6.1.tar.xz \
+		linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch ||
+		hv_die "cannot extract checkpatch.pl from linux-source-6.1"
+fi
+
+# Kernel code: drivers/, include/ and the kernel-side tests. Userspace files
+# (tools/, unit tests, fuzz harnesses, include/user/) follow kernel style but
+# are not kernel code, so checkpatch's kernel-only rules do not apply.
+cd "$HV_TOP"
+files=$(git ls-files -co --exclude-standard -- 'drivers/*.[ch]' 'include/*.[ch]' \
+	'tests/kunit/*.[ch]' 'tests/hostsim/*.[ch]' | grep -v '^include/user/')
+for f in $files; do
+	out=$(perl "$checkpatch" --no-tree --strict --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$f" 2>&1)
+	if echo "$out" | grep -q -E '(ERROR|WARNING|CHECK):'; then
+		echo "not ok - lint: checkpatch --strict $f"
+		echo "$out" | grep -E '(ERROR|WARNING|CHECK):' | head -10 | sed 's/^/#   /'
+	else
+		echo "ok - lint: checkpatch --strict $f"
+	fi
+done
+
+# sparse: build every module with C=2 (check all sources) and W=1.
+kdir=$HV_KERNELS/debug/build
+kname="debug kernel"
+[ -e "$kdir/Makefile" ] || "$HV_TOP/tests/kernel/build-debug-kernel.sh" >&2 ||
+	echo "not ok - lint: sparse needs the debug kernel, which did not build"
+src=$HV_CACHE/out/sparse/src
+mkdir -p "$src"
+(git ls-files -co --exclude-standard -z) | rsync -a --from0 --files-from=- ./ "$src/"
+find "$src" \( -name '*.o' -o -name '*.ko' \) -delete
+sparse_log=$HV_CACHE/out/sparse/sparse.log
+: >"$sparse_log"
+rc=0
+for m in "$src" "$src/tests/kunit"; do
+	make -C "$kdir" M="$m" C=2 CHECK="sparse -Wsparse-all -Wno-shadow" modules >>"$sparse_log" 2>&1 ||
+		rc=$?
+done
+# sparse reports as "file:line:col: warning|error: ..."
+findings=$(grep -E "^$src/.*: (warning|error):" "$sparse_log")
+if [ $rc -ne 0 ] || [ -n "$findings" ]; then
+	echo "not ok - lint: sparse clean ($kname)"
+	{ [ -n "$findings" ] && echo "$findings" || tail -10 "$sparse_log"; } | head -15 | sed 's/^/#   /'
+else
+	echo "ok - lint: sparse clean ($kname)"
+fi
+
+# Userspace tools: strict warnings, from a clean state.
+tools_log=$HV_CACHE/out/tools.log
+mkdir -p "$HV_CACHE/out"
+if make -C tools/hv clean >/dev/null 2>&1 && make -C tools/hv >"$tools_log" 2>&1; then
+	echo "ok - lint: tools build with -Wall -Wextra -Werror"
+else
+	echo "not ok - lint: tools build with -Wall -Wextra -Werror"
+	tail -10 "$tools_log" | sed 's/^/#   /'
+fi
+make -C tools/hv clean >/dev/null 2>&1
+
+v_dkms=$(hv_version)
+v_compat=$(sed -n 's/^#define HV_DKMS_VERSION "\(.*\)"/\1/p' include/compat/hv_compat.h)
+if [ -n "$v_dkms" ] && [ "$v_dkms" = "$v_compat" ]; then
+	echo "ok - lint: version $v_dkms is the same in dkms.conf and hv_compat.h"
+else
+	echo "not ok - lint: version differs: dkms.conf '$v_dkms', hv_compat.h '$v_compat'"
+fi
