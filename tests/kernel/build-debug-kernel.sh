@@ -166,7 +166,7 @@ step "building with make -j$(nproc) (log: $log)" kmake "$tmp" -j"$(nproc)"
 step "preparing the tree for external modules" kmake "$tmp" modules_prepare
 kver=$(kmake "$tmp" -s kernelrelease)
 step "installing modules" kmake "$tmp" INSTALL_MOD_PATH="$tmp" modules_install
-step "depmod" depmod -b "$tmp" "$kver"
+step "depmod" /sbin/depmod -b "$tmp" "$kver"
 
 for m in hv_vmbus hv_netvsc hv_storvsc hv_utils hv_balloon hv_sock pci-hyperv; do
 	[ -n "$(find "$tmp/lib/modules/$kver/kernel" -name "$m.ko" -print -quit)" ] ||
@@ -179,8 +179,10 @@ relocate "$tmp" "$kver"
 
 # Only a complete tree is renamed into place, and only a checked one gets
 # the stamp that makes it a cache hit.
-rm -rf "$out"
+rm -rf "$out.old"
+[ ! -e "$out" ] || mv "$out" "$out.old"
 mv "$tmp" "$out"
+rm -rf "$out.old"
 hv_log "debug kernel: checking an out-of-tree module build against $out/build"
 check_kdir "$out/build" "$kver"
 cache_key >"$out/stamp"

@@ -3,6 +3,7 @@
 # guest tools the scenarios rely on, and that our modules for this kernel
 # are where dkms installs them.
 # binaries: kmod
+# modules: hv_vmbus
 # timeout: 60
 . /lib/hv-test.sh
 

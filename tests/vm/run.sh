@@ -19,6 +19,7 @@
 # Scenario header lines (all optional):
 #   # modules: NAME...     distro modules to include (dependencies follow)
 #   # binaries: PATH...    host binaries to include (libraries follow)
+#   # tools: NAME...       our tools from tools/hv, built and included
 #   # timeout: SECONDS     hard limit for the whole run (default 120)
 #   # memory: SIZE         guest RAM (default 1G)
 #   # qemu: ARGS...        extra QEMU arguments (e.g. memory slots)
@@ -126,6 +127,21 @@ add_binary() {
 	done
 }
 for b in bash $(header binaries); do add_binary "$b"; done
+
+# Our userspace tools, built for the host (same libc as the guest's copies).
+add_tool() {
+	local bin=$HV_TOP/tools/hv/$1 lib
+	make -s -C "$HV_TOP/tools/hv" >"$work/tools.log" 2>&1 ||
+		fail "cannot build tools/hv: $(tail -5 "$work/tools.log")"
+	[ -x "$bin" ] || fail "tools/hv has no tool named $1"
+	cp "$bin" "$root/usr/sbin/$1"
+	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+for t in $(header tools); do add_tool "$t"; done
 
 # What the scenario may want to know about this kernel.
 vmbus_mode=$(sed -n 's/^CONFIG_HYPERV_VMBUS=//p' "$kdir/config")
