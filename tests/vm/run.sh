@@ -112,6 +112,16 @@ for m in $(header modules); do add_distro_module "$m"; done
 cp "$HV_CACHE/out/$kernel/"*.ko "$mods/updates/dkms/" 2>/dev/null
 depmod -b "$root" "$kver" 2>"$work/depmod.err" || fail "depmod failed: $(cat "$work/depmod.err")"
 
+# The shared libraries a host binary needs, at the same paths in the guest.
+copy_libs() {
+	local lib
+	for lib in $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
 # Host binaries and their libraries.
 add_binary() {
 	local path lib
@@ -127,26 +137,18 @@ add_binary() {
 			ln -sf "$path" "$root/usr/sbin/$lib"
 		done
 	fi
-	for lib in $(ldd "$path" 2>/dev/null | grep -o '/[^ ]*'); do
-		[ -e "$root$lib" ] && continue
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
-	done
+	copy_libs "$path"
 }
 for b in bash $(header binaries); do add_binary "$b"; done
 
 # Our userspace tools, built for the host (same libc as the guest's copies).
 add_tool() {
-	local bin=$HV_TOP/tools/hv/$1 lib
+	local bin=$HV_TOP/tools/hv/$1
 	make -s -C "$HV_TOP/tools/hv" >"$work/tools.log" 2>&1 ||
 		fail "cannot build tools/hv: $(tail -5 "$work/tools.log")"
 	[ -x "$bin" ] || fail "tools/hv has no tool named $1"
 	cp "$bin" "$root/usr/sbin/$1"
-	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*'); do
-		[ -e "$root$lib" ] && continue
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
-	done
+	copy_libs "$bin"
 }
 for t in $(header tools); do add_tool "$t"; done
 
