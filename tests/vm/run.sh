@@ -24,6 +24,8 @@
 #   # memory: SIZE         guest RAM (default 1G)
 #   # qemu: ARGS...        extra QEMU arguments (e.g. memory slots)
 #   # append: ARGS...      extra kernel command line
+#   # disk: SIZE           a blank raw disk of SIZE (e.g. 256M) as virtio
+#                          /dev/vda in the guest (backing store for storvsp)
 #   # kernels: NAME...     run only on these kernels (default: all)
 #
 # A run fails, whatever the scenario printed, when: the hard timeout hits,
@@ -106,7 +108,10 @@ add_distro_module() {
 		esac
 	done
 }
-for m in $(header modules); do add_distro_module "$m"; done
+disk_size=$(header disk)
+disk_modules=
+[ -n "$disk_size" ] && disk_modules="virtio_pci virtio_blk"
+for m in $(header modules) $disk_modules; do add_distro_module "$m"; done
 
 # Our modules for this kernel.
 cp "$HV_CACHE/out/$kernel/"*.ko "$mods/updates/dkms/" 2>/dev/null
@@ -159,6 +164,7 @@ case "$vmbus_mode" in y) vmbus_mode=builtin ;; m) vmbus_mode=module ;; *) vmbus_
 {
 	echo "HV_TARGET=$kernel"
 	echo "HV_EXPECT_KVER=$kver"
+	echo "HV_DISK_SIZE=$disk_size"
 	echo "HV_VMBUS_MODE=$vmbus_mode"
 	echo "HV_OUR_MODULES=\"$(cd "$mods/updates/dkms" && ls -- *.ko 2>/dev/null | sed 's/\.ko$//' | tr '\n' ' ')\""
 } >"$root/etc/hv-test.conf"
@@ -167,6 +173,12 @@ case "$vmbus_mode" in y) vmbus_mode=builtin ;; m) vmbus_mode=module ;; *) vmbus_
 	fail "cannot build the initramfs"
 
 # ---- boot ---------------------------------------------------------------
+disk_args=
+if [ -n "$disk_size" ]; then
+	truncate -s "$disk_size" "$work/disk.img" || fail "cannot create a $disk_size disk image"
+	disk_args="-drive file=$work/disk.img,if=none,id=hvdisk,format=raw,cache=unsafe
+		-device virtio-blk-pci,drive=hvdisk,serial=hv-backing"
+fi
 : >"$work/console.log"
 : >"$work/verdict.log"
 if [ $console = 1 ]; then
@@ -181,7 +193,7 @@ timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
 	-serial "file:$work/console.log" -serial "file:$work/verdict.log" \
 	-kernel "$kdir/vmlinuz" -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 $(header append)" \
-	$(header qemu) >"$work/qemu.log" 2>&1
+	$disk_args $(header qemu) >"$work/qemu.log" 2>&1
 qemu_rc=$?
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 [ $console = 1 ] && kill "$tailpid" 2>/dev/null
