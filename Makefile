@@ -10,12 +10,13 @@
 #   make matrix              `dkms build` in every build root of the matrix
 #   make demo                build for bookworm's kernel and boot it under QEMU
 #   make bench               benchmarks (ours beside the distro's, as ratios)
+#   make abi                 our hv_vmbus exports vs the distro's (names, CRCs)
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 
 .PHONY: all modules modules_install clean tools tools-clean check matrix demo \
-	bench lint unit kunit vm help
+	bench abi lint unit kunit vm help
 
 all: modules
 
@@ -48,6 +49,9 @@ demo:
 bench:
 	tests/bench/run.sh
 
+abi:
+	tests/matrix/abi-check.sh
+
 lint:
 	tests/run-check --only lint
 
@@ -61,4 +65,4 @@ vm:
 	tests/run-check --only vm
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'

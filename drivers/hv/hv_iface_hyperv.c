@@ -8,7 +8,7 @@
 #include <linux/kernel.h>
 #include <asm/mshyperv.h>
 
-#include "hv_iface.h"
+#include "hv_iface_hyperv.h"
 
 static const struct hv_iface hv_iface_hyperv = {
 	.name = "hyperv",

@@ -2,33 +2,110 @@
 /*
  * hv_vmbus: the VMBus core, module entry points.
  *
- * The VMBus protocol itself is not in this release yet: this module selects
- * the hypervisor interface and, since it cannot drive a bus yet, refuses to
- * load with a message that says why, so that it never replaces a working
- * distro VMBus with a bus that offers no devices.
+ * Picks the hypervisor interface (real Hyper-V, or the host simulator when
+ * its module is loaded), connects to the host and registers the vmbus bus.
+ * With neither a hypervisor nor a simulator it refuses to load, saying why.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/module.h>
+#include <linux/device.h>
 #include <linux/init.h>
+#include <linux/module.h>
 
-#include "hv_iface.h"
+#include "hv_iface_hyperv.h"
+#include "vmbus_core.h"
 
-static int __init hv_vmbus_init(void)
+struct vmbus_core vmbus_core = {
+	.waiters_lock = __SPIN_LOCK_UNLOCKED(vmbus_core.waiters_lock),
+	.waiters = LIST_HEAD_INIT(vmbus_core.waiters),
+};
+
+static const struct hv_iface_guest_ops vmbus_guest_ops = {
+	.on_message = vmbus_on_message,
+	.on_event = vmbus_on_event,
+};
+
+/* not const: before 6.4 bus_register() writes into the bus_type */
+static struct bus_type vmbus_bus = {
+	.name = "vmbus",
+};
+
+/* The simulator's interface, held with a module reference while in use. */
+static const struct hv_iface *vmbus_sim_iface;
+
+static const struct hv_iface *vmbus_pick_iface(void)
 {
 	const struct hv_iface *iface = hv_iface_hyperv_probe();
 
-	if (!iface) {
+	if (iface)
+		return iface;
+	vmbus_sim_iface = symbol_get(HV_IFACE_SIM_SYMBOL);
+	return vmbus_sim_iface;
+}
+
+static void vmbus_put_iface(void)
+{
+	if (vmbus_sim_iface)
+		symbol_put(HV_IFACE_SIM_SYMBOL);
+	vmbus_sim_iface = NULL;
+	vmbus_core.iface = NULL;
+}
+
+static int __init hv_vmbus_init(void)
+{
+	int ret;
+
+	vmbus_core.iface = vmbus_pick_iface();
+	if (!vmbus_core.iface) {
 		pr_err("no Hyper-V hypervisor detected and no host simulator loaded; not loading\n");
 		return -ENODEV;
 	}
-	pr_err("hyperv-dkms %s has no VMBus core yet; not loading over the %s interface\n",
-	       HV_DKMS_VERSION, iface->name);
-	return -ENODEV;
+	if (!vmbus_core.iface->attach) {
+		pr_err("hyperv-dkms %s cannot drive real Hyper-V yet; not loading\n",
+		       HV_DKMS_VERSION);
+		vmbus_put_iface();
+		return -ENODEV;
+	}
+
+	vmbus_core.msg_wq = alloc_ordered_workqueue("hv_vmbus_msg", 0);
+	if (!vmbus_core.msg_wq) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+	ret = vmbus_core.iface->attach(&vmbus_guest_ops, NULL);
+	if (ret)
+		goto err_wq;
+	pr_info("hyperv-dkms %s: using the %s interface\n", HV_DKMS_VERSION,
+		vmbus_core.iface->name);
+
+	ret = vmbus_connect();
+	if (ret)
+		goto err_detach;
+	ret = bus_register(&vmbus_bus);
+	if (ret)
+		goto err_disconnect;
+	return 0;
+
+err_disconnect:
+	vmbus_disconnect();
+err_detach:
+	vmbus_core.iface->detach();
+	flush_workqueue(vmbus_core.msg_wq);
+err_wq:
+	destroy_workqueue(vmbus_core.msg_wq);
+err_put:
+	vmbus_put_iface();
+	return ret;
 }
 
 static void __exit hv_vmbus_exit(void)
 {
+	bus_unregister(&vmbus_bus);
+	vmbus_disconnect();
+	vmbus_core.iface->detach();
+	flush_workqueue(vmbus_core.msg_wq);
+	destroy_workqueue(vmbus_core.msg_wq);
+	vmbus_put_iface();
 }
 
 module_init(hv_vmbus_init);

@@ -9,6 +9,7 @@
 #           that root with its own compiler, as dkms would;
 #           or "debug": the debug kernel of tests/kernel/build-debug-kernel.sh,
 #           which also gets the KUnit suites of tests/kunit.
+# Every target also gets the host simulator (tests/hostsim).
 #
 # Output: $HV_CACHE/out/TARGET/{*.ko, build.log}. Exit status 1 if the build
 # fails or prints any warning (kernel code must build W=1 clean).
@@ -45,8 +46,10 @@ debug)
 	stage_tree "$src"
 	status=0
 	make -C "$src" KDIR="$kdir" W=1 modules >>"$log" 2>&1 || status=$?
-	[ $status -ne 0 ] || make -C "$kdir" M="$src/tests/kunit" W=1 modules >>"$log" 2>&1 ||
-		status=$?
+	for sub in tests/hostsim tests/kunit; do
+		[ $status -ne 0 ] || make -C "$kdir" M="$src/$sub" W=1 modules >>"$log" 2>&1 ||
+			status=$?
+	done
 	;;
 *)
 	kver=$(hv_root_kver "$target") || hv_die "no build root for $target: run tests/matrix/buildroot.sh $target"
@@ -55,6 +58,8 @@ debug)
 	status=0
 	hv_in_root "$target" make -C /build/hyperv-dkms KVER="$kver" W=1 modules >>"$log" 2>&1 ||
 		status=$?
+	[ $status -ne 0 ] || hv_in_root "$target" make -C "/lib/modules/$kver/build" \
+		M=/build/hyperv-dkms/tests/hostsim W=1 modules >>"$log" 2>&1 || status=$?
 	;;
 esac
 

@@ -7,7 +7,7 @@
 # modules: hv_vmbus
 # tools: lsvmbus
 # kernels: bookworm
-# timeout: 60
+# timeout: 90
 . /lib/hv-test.sh
 
 diag "kernel: $(uname -r); VMBus core in this kernel: $HV_VMBUS_MODE; our modules: $HV_OUR_MODULES"
@@ -26,5 +26,17 @@ out=$(lsvmbus 2>&1)
 rc=$?
 diag "\$ lsvmbus: $out (exit $rc)"
 ok $([ $rc = 1 ] && echo 0 || echo 1) "lsvmbus exits 1 when there is no VMBus"
-check_output "lsvmbus says there is no VMBus" "/sys/bus/vmbus/devices doesn't exist" lsvmbus
+
+diag "\$ modprobe hv_hostsim max_version=5.2; modprobe hv_vmbus"
+modprobe hv_hostsim max_version=5.2
+check "with the host simulator loaded, hv_vmbus loads" modprobe hv_vmbus
+diag "dmesg: $(dmesg | grep -E 'hv_vmbus|hv_hostsim' | tail -3 | tr '\n' '|')"
+check "and negotiates the newest protocol the host offers (5.2)" \
+	dmesg_has "hv_vmbus: Vmbus version:5.2"
+check "the vmbus bus is registered" test -d /sys/bus/vmbus/devices
+out=$(lsvmbus 2>&1)
+rc=$?
+diag "\$ lsvmbus: '$out' (exit $rc; the simulator offers no devices yet)"
+ok $rc "lsvmbus lists the (still empty) bus"
+check "rmmod hv_vmbus unloads cleanly" rmmod hv_vmbus
 done_testing

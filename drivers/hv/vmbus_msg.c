@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VMBus channel messages: posting them to the host, and taking the host's
+ * messages in. The host is untrusted: a message is copied out of the
+ * delivery buffer once, its type and length are checked against what that
+ * type needs, and only the private copy is used afterwards.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/hyperv.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "hv/vmbus_proto.h"
+#include "vmbus_core.h"
+
+/* Smallest valid size of each message the host may send us; 0 = never. */
+static const u16 vmbus_host_msg_min_size[] = {
+	[CHANNELMSG_OFFERCHANNEL] = sizeof(struct vmbus_channel_offer_channel),
+	[CHANNELMSG_RESCIND_CHANNELOFFER] = sizeof(struct vmbus_channel_rescind_offer),
+	[CHANNELMSG_ALLOFFERS_DELIVERED] = sizeof(struct vmbus_channel_message_header),
+	[CHANNELMSG_OPENCHANNEL_RESULT] = sizeof(struct vmbus_channel_open_result),
+	[CHANNELMSG_GPADL_CREATED] = sizeof(struct vmbus_channel_gpadl_created),
+	[CHANNELMSG_GPADL_TORNDOWN] = sizeof(struct vmbus_channel_gpadl_torndown),
+	[CHANNELMSG_VERSION_RESPONSE] = sizeof(struct vmbus_channel_version_response),
+	[CHANNELMSG_UNLOAD_RESPONSE] = sizeof(struct vmbus_channel_message_header),
+};
+
+struct vmbus_msg_work {
+	struct work_struct work;
+	u32 size;
+	u8 msg[HV_VMBUS_MSG_PAYLOAD_MAX];
+};
+
+/*
+ * Hand a message to the caller waiting for its type, if there is one. The
+ * copy is made under the lock, so a caller that gave up waiting and took
+ * its waiter off the list is never written to afterwards.
+ */
+static bool vmbus_msg_complete_waiter(const struct vmbus_msg_work *mw, u32 msgtype)
+{
+	struct vmbus_msg_waiter *w;
+	unsigned long flags;
+	bool found = false;
+
+	spin_lock_irqsave(&vmbus_core.waiters_lock, flags);
+	list_for_each_entry(w, &vmbus_core.waiters, node) {
+		if (w->msgtype == msgtype) {
+			list_del_init(&w->node);
+			memcpy(w->response, mw->msg, mw->size);
+			w->size = mw->size;
+			complete(&w->done);
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&vmbus_core.waiters_lock, flags);
+	return found;
+}
+
+static void vmbus_msg_work_fn(struct work_struct *work)
+{
+	struct vmbus_msg_work *mw = container_of(work, struct vmbus_msg_work, work);
+	const struct vmbus_channel_message_header *hdr = (void *)mw->msg;
+	u32 msgtype = hdr->msgtype;
+
+	if (!vmbus_msg_complete_waiter(mw, msgtype)) {
+		switch (msgtype) {
+		case CHANNELMSG_OFFERCHANNEL:
+		case CHANNELMSG_RESCIND_CHANNELOFFER:
+			/* channels come with the next step of the core */
+			pr_debug("ignoring channel message %u\n", msgtype);
+			break;
+		default:
+			pr_warn("unexpected message type %u from the host, dropped\n", msgtype);
+			break;
+		}
+	}
+	kfree(mw);
+}
+
+/**
+ * vmbus_on_message() - a message from the host arrived
+ * @ctx: unused
+ * @payload: the message, valid during the call only
+ * @size: its length in bytes
+ *
+ * May run in interrupt context: validates, copies and queues the message.
+ */
+void vmbus_on_message(void *ctx, const void *payload, u32 size)
+{
+	const struct vmbus_channel_message_header *hdr = payload;
+	struct vmbus_msg_work *mw;
+	u32 msgtype;
+
+	if (size < sizeof(*hdr) || size > HV_VMBUS_MSG_PAYLOAD_MAX) {
+		pr_err("host message of invalid size %u dropped\n", size);
+		return;
+	}
+	mw = kzalloc(sizeof(*mw), GFP_ATOMIC);
+	if (!mw)
+		return;
+	/* one copy; everything below reads only the copy */
+	memcpy(mw->msg, payload, size);
+	mw->size = size;
+	hdr = (void *)mw->msg;
+	msgtype = hdr->msgtype;
+
+	if (msgtype >= ARRAY_SIZE(vmbus_host_msg_min_size) ||
+	    !vmbus_host_msg_min_size[msgtype]) {
+		pr_err("host message of unknown or guest-only type %u dropped\n", msgtype);
+		kfree(mw);
+		return;
+	}
+	if (size < vmbus_host_msg_min_size[msgtype]) {
+		pr_err("host message type %u too short (%u < %u bytes) dropped\n",
+		       msgtype, size, vmbus_host_msg_min_size[msgtype]);
+		kfree(mw);
+		return;
+	}
+	INIT_WORK(&mw->work, vmbus_msg_work_fn);
+	queue_work(vmbus_core.msg_wq, &mw->work);
+}
+
+/**
+ * vmbus_on_event() - the host signalled a channel
+ * @ctx: unused
+ * @relid: the channel's relid
+ */
+void vmbus_on_event(void *ctx, u32 relid)
+{
+	/* channels come with the next step of the core */
+}
+
+/**
+ * vmbus_post_msg() - post a channel message to the host
+ * @connection_id: the host connection to post to
+ * @msg: the message, starting with struct vmbus_channel_message_header
+ * @size: its length, at most HV_VMBUS_MSG_PAYLOAD_MAX
+ *
+ * The host's message queue may be full for a while: retry then, with a
+ * growing delay, for about a second.
+ *
+ * Return: 0, or a negative errno from the hypervisor interface.
+ */
+int vmbus_post_msg(u32 connection_id, const void *msg, u32 size)
+{
+	unsigned int delay_ms = 1, waited_ms = 0;
+	int ret;
+
+	if (WARN_ON(size > HV_VMBUS_MSG_PAYLOAD_MAX))
+		return -EINVAL;
+	for (;;) {
+		ret = vmbus_core.iface->post_message(connection_id, msg, size);
+		if (ret != -EAGAIN || waited_ms >= 1000)
+			return ret;
+		msleep(delay_ms);
+		waited_ms += delay_ms;
+		delay_ms = min(delay_ms * 2, 100U);
+	}
+}
+
+/**
+ * vmbus_waiter_init() - prepare to wait for a message type
+ * @w: the waiter
+ * @msgtype: the CHANNELMSG_* type to wait for
+ */
+void vmbus_waiter_init(struct vmbus_msg_waiter *w, u32 msgtype)
+{
+	INIT_LIST_HEAD(&w->node);
+	w->msgtype = msgtype;
+	w->size = 0;
+	init_completion(&w->done);
+}
+
+/**
+ * vmbus_call() - post a message and wait for the host's answer
+ * @connection_id: the host connection to post to
+ * @msg: the request
+ * @size: its length
+ * @w: waiter, prepared with vmbus_waiter_init() for the answer's type
+ * @timeout_ms: how long to wait for the answer
+ *
+ * Return: 0 with the answer in @w, -ETIMEDOUT, or the posting error.
+ */
+int vmbus_call(u32 connection_id, const void *msg, u32 size,
+	       struct vmbus_msg_waiter *w, unsigned int timeout_ms)
+{
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&vmbus_core.waiters_lock, flags);
+	list_add_tail(&w->node, &vmbus_core.waiters);
+	spin_unlock_irqrestore(&vmbus_core.waiters_lock, flags);
+
+	ret = vmbus_post_msg(connection_id, msg, size);
+	if (!ret && !wait_for_completion_timeout(&w->done, msecs_to_jiffies(timeout_ms)))
+		ret = -ETIMEDOUT;
+
+	spin_lock_irqsave(&vmbus_core.waiters_lock, flags);
+	list_del_init(&w->node);
+	spin_unlock_irqrestore(&vmbus_core.waiters_lock, flags);
+	/* an answer that raced with the timeout still counts */
+	if (ret == -ETIMEDOUT && completion_done(&w->done))
+		ret = 0;
+	return ret;
+}
