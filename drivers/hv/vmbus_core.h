@@ -8,7 +8,9 @@
 #include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
+#include <linux/mutex.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include "hv/hv_iface.h"
 #include "hv/vmbus_proto.h"
@@ -39,6 +41,11 @@ struct vmbus_msg_waiter {
  * @msg_wq:	  ordered queue where host messages are handled, in order
  * @int_page:	  interrupt page (protocol < 2.4 signalling; given to all)
  * @monitor_pages: the two monitor pages shared with the host
+ * @channels_lock: protects @channels and the sub-channel lists
+ * @channels:	  relid -> struct vmbus_channel, primaries and sub-channels
+ * @dev_wq:	  ordered queue where devices are added and removed
+ * @root:	  parent of the VMBus devices
+ * @unloading:	  set once unload started: new offers are ignored
  */
 struct vmbus_core {
 	const struct hv_iface *iface;
@@ -49,6 +56,11 @@ struct vmbus_core {
 	struct workqueue_struct *msg_wq;
 	void *int_page;
 	void *monitor_pages[2];
+	struct mutex channels_lock; /* protects channels and sub-channel lists */
+	struct xarray channels;
+	struct workqueue_struct *dev_wq;
+	struct device *root;
+	bool unloading;
 };
 
 extern struct vmbus_core vmbus_core;
@@ -60,6 +72,14 @@ int vmbus_post_msg(u32 connection_id, const void *msg, u32 size);
 void vmbus_waiter_init(struct vmbus_msg_waiter *w, u32 msgtype);
 int vmbus_call(u32 connection_id, const void *msg, u32 size,
 	       struct vmbus_msg_waiter *w, unsigned int timeout_ms);
+
+/* vmbus_bus.c: the bus type */
+extern struct bus_type vmbus_bus;
+
+/* vmbus_channels.c: offers and rescinds */
+void vmbus_onoffer(const struct vmbus_channel_offer_channel *offer);
+void vmbus_onrescind(const struct vmbus_channel_rescind_offer *msg);
+void vmbus_remove_all_channels(void);
 
 /* vmbus_connection.c: connecting to and disconnecting from the host */
 int vmbus_connect(void);

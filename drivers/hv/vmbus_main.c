@@ -18,16 +18,13 @@
 struct vmbus_core vmbus_core = {
 	.waiters_lock = __SPIN_LOCK_UNLOCKED(vmbus_core.waiters_lock),
 	.waiters = LIST_HEAD_INIT(vmbus_core.waiters),
+	.channels_lock = __MUTEX_INITIALIZER(vmbus_core.channels_lock),
+	.channels = XARRAY_INIT(vmbus_core.channels, 0),
 };
 
 static const struct hv_iface_guest_ops vmbus_guest_ops = {
 	.on_message = vmbus_on_message,
 	.on_event = vmbus_on_event,
-};
-
-/* not const: before 6.4 bus_register() writes into the bus_type */
-static struct bus_type vmbus_bus = {
-	.name = "vmbus",
 };
 
 /* The simulator's interface, held with a module reference while in use. */
@@ -67,44 +64,63 @@ static int __init hv_vmbus_init(void)
 		return -ENODEV;
 	}
 
+	vmbus_core.unloading = false;
 	vmbus_core.msg_wq = alloc_ordered_workqueue("hv_vmbus_msg", 0);
-	if (!vmbus_core.msg_wq) {
+	vmbus_core.dev_wq = alloc_ordered_workqueue("hv_vmbus_dev", 0);
+	if (!vmbus_core.msg_wq || !vmbus_core.dev_wq) {
 		ret = -ENOMEM;
-		goto err_put;
+		goto err_wq;
 	}
+	vmbus_core.root = root_device_register("hv_vmbus");
+	if (IS_ERR(vmbus_core.root)) {
+		ret = PTR_ERR(vmbus_core.root);
+		goto err_wq;
+	}
+	/* offers may arrive as soon as we connect: the bus must be there */
+	ret = bus_register(&vmbus_bus);
+	if (ret)
+		goto err_root;
 	ret = vmbus_core.iface->attach(&vmbus_guest_ops, NULL);
 	if (ret)
-		goto err_wq;
+		goto err_bus;
 	pr_info("hyperv-dkms %s: using the %s interface\n", HV_DKMS_VERSION,
 		vmbus_core.iface->name);
 
 	ret = vmbus_connect();
 	if (ret)
 		goto err_detach;
-	ret = bus_register(&vmbus_bus);
-	if (ret)
-		goto err_disconnect;
 	return 0;
 
-err_disconnect:
-	vmbus_disconnect();
 err_detach:
 	vmbus_core.iface->detach();
 	flush_workqueue(vmbus_core.msg_wq);
+	vmbus_remove_all_channels();
+err_bus:
+	bus_unregister(&vmbus_bus);
+err_root:
+	root_device_unregister(vmbus_core.root);
 err_wq:
-	destroy_workqueue(vmbus_core.msg_wq);
-err_put:
+	if (vmbus_core.dev_wq)
+		destroy_workqueue(vmbus_core.dev_wq);
+	if (vmbus_core.msg_wq)
+		destroy_workqueue(vmbus_core.msg_wq);
 	vmbus_put_iface();
 	return ret;
 }
 
 static void __exit hv_vmbus_exit(void)
 {
-	bus_unregister(&vmbus_bus);
+	WRITE_ONCE(vmbus_core.unloading, true);
+	flush_workqueue(vmbus_core.msg_wq);
+	vmbus_remove_all_channels();
 	vmbus_disconnect();
 	vmbus_core.iface->detach();
 	flush_workqueue(vmbus_core.msg_wq);
+	vmbus_remove_all_channels();
+	destroy_workqueue(vmbus_core.dev_wq);
 	destroy_workqueue(vmbus_core.msg_wq);
+	bus_unregister(&vmbus_bus);
+	root_device_unregister(vmbus_core.root);
 	vmbus_put_iface();
 }
 

@@ -68,9 +68,11 @@ static void vmbus_msg_work_fn(struct work_struct *work)
 	if (!vmbus_msg_complete_waiter(mw, msgtype)) {
 		switch (msgtype) {
 		case CHANNELMSG_OFFERCHANNEL:
+			if (!READ_ONCE(vmbus_core.unloading))
+				vmbus_onoffer((void *)mw->msg);
+			break;
 		case CHANNELMSG_RESCIND_CHANNELOFFER:
-			/* channels come with the next step of the core */
-			pr_debug("ignoring channel message %u\n", msgtype);
+			vmbus_onrescind((void *)mw->msg);
 			break;
 		default:
 			pr_warn("unexpected message type %u from the host, dropped\n", msgtype);

@@ -33,6 +33,13 @@
 #define hv_bus_uevent_dev_t struct device
 #endif
 
+/* bus_type.match takes a const driver since 6.11. */
+#ifdef HV_HAVE_BUS_MATCH_CONST_DRV
+#define hv_bus_match_drv_t const struct device_driver
+#else
+#define hv_bus_match_drv_t struct device_driver
+#endif
+
 #ifdef HV_HAVE_BUS_REMOVE_VOID
 #define hv_bus_remove_ret_t void
 #else
@@ -60,6 +67,11 @@
 		__hv_timer->function = (fn);			\
 	} while (0)
 #endif
+
+/*
+ * struct hv_device carries the DMA parameters of its device since 5.12
+ * (HV_HAVE_HV_DEVICE_DMA); before, VMBus devices had none of their own.
+ */
 
 /* MODULE_IMPORT_NS() takes a string literal since 6.13. */
 #ifdef HV_HAVE_IMPORT_NS_STRING

@@ -24,6 +24,18 @@
 /* The SINT VMBus messages arrive on. */
 #define HV_VMBUS_MESSAGE_SINT		2
 
+/* Connection id for channel signalling before win7 offers carried one. */
+#define HV_VMBUS_EVENT_CONN_ID		2
+
+/* PCI-style vendor id VMBus devices show in sysfs. */
+#define HV_VMBUS_VENDOR_MICROSOFT	0x1414
+
+/* Relids index the 2048-bit channel event bitmap: they stay below this. */
+#define HV_VMBUS_MAX_RELID		2048
+
+/* The monitor pages have 4 trigger groups of 32 monitored channels. */
+#define HV_VMBUS_MAX_MONITOR_ID		128
+
 /* Largest payload of a SynIC message (HvPostMessage / SINT delivery). */
 #define HV_VMBUS_MSG_PAYLOAD_MAX	240
 

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vmbus bus type: matching devices to drivers by class GUID, probe and
+ * remove, the MODALIAS uevent that lets udev load drivers, and the device
+ * attributes of Documentation/ABI/stable/sysfs-bus-vmbus.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/hyperv.h>
+#include <linux/module.h>
+#include <linux/sysfs.h>
+
+#include "vmbus_core.h"
+
+static const struct hv_vmbus_device_id *vmbus_match_id(const struct hv_driver *drv,
+						       const struct hv_device *dev)
+{
+	const struct hv_vmbus_device_id *id;
+
+	for (id = drv->id_table; id && !guid_is_null(&id->guid); id++)
+		if (guid_equal(&id->guid, &dev->dev_type))
+			return id;
+	return NULL;
+}
+
+static int vmbus_bus_match(struct device *device, hv_bus_match_drv_t *driver)
+{
+	const struct hv_driver *drv = container_of(driver, const struct hv_driver, driver);
+	const struct hv_device *dev = device_to_hv_device(device);
+
+	/* hv_sock binds socket channels only, other drivers everything else */
+	if (drv->hvsock != is_hvsock_channel(dev->channel))
+		return 0;
+	return vmbus_match_id(drv, dev) ? 1 : 0;
+}
+
+static int vmbus_bus_probe(struct device *device)
+{
+	struct hv_driver *drv = drv_to_hv_drv(device->driver);
+	struct hv_device *dev = device_to_hv_device(device);
+	const struct hv_vmbus_device_id *id = vmbus_match_id(drv, dev);
+
+	if (!id || !drv->probe)
+		return -ENODEV;
+	return drv->probe(dev, id);
+}
+
+static hv_bus_remove_ret_t vmbus_bus_remove(struct device *device)
+{
+	struct hv_driver *drv = drv_to_hv_drv(device->driver);
+
+	if (drv->remove)
+		drv->remove(device_to_hv_device(device));
+#ifndef HV_HAVE_BUS_REMOVE_VOID
+	return 0;
+#endif
+}
+
+static void vmbus_bus_shutdown(struct device *device)
+{
+	struct hv_driver *drv;
+
+	if (!device->driver)
+		return;
+	drv = drv_to_hv_drv(device->driver);
+	if (drv->shutdown)
+		drv->shutdown(device_to_hv_device(device));
+}
+
+static int vmbus_bus_uevent(hv_bus_uevent_dev_t *device, struct kobj_uevent_env *env)
+{
+	const struct hv_device *dev = container_of(device, struct hv_device, device);
+
+	return add_uevent_var(env, "MODALIAS=vmbus:%*phN", UUID_SIZE, &dev->dev_type);
+}
+
+/* ---- device attributes ------------------------------------------------- */
+
+static ssize_t id_show(struct device *device, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", device_to_hv_device(device)->channel->offermsg.child_relid);
+}
+static DEVICE_ATTR_RO(id);
+
+static ssize_t class_id_show(struct device *device, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "{%pUl}\n", &device_to_hv_device(device)->dev_type);
+}
+static DEVICE_ATTR_RO(class_id);
+
+static ssize_t device_id_show(struct device *device, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "{%pUl}\n", &device_to_hv_device(device)->dev_instance);
+}
+static DEVICE_ATTR_RO(device_id);
+
+static ssize_t modalias_show(struct device *device, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "vmbus:%*phN\n", UUID_SIZE, &device_to_hv_device(device)->dev_type);
+}
+static DEVICE_ATTR_RO(modalias);
+
+static ssize_t monitor_id_show(struct device *device, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", device_to_hv_device(device)->channel->offermsg.monitorid);
+}
+static DEVICE_ATTR_RO(monitor_id);
+
+static ssize_t vendor_show(struct device *device, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "0x%x\n", device_to_hv_device(device)->vendor_id);
+}
+static DEVICE_ATTR_RO(vendor);
+
+static ssize_t device_show(struct device *device, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "0x%x\n", device_to_hv_device(device)->device_id);
+}
+static DEVICE_ATTR_RO(device);
+
+/* "relid:cpu" for the primary channel and every sub-channel */
+static ssize_t channel_vp_mapping_show(struct device *device, struct device_attribute *attr,
+				       char *buf)
+{
+	struct vmbus_channel *primary = device_to_hv_device(device)->channel;
+	struct vmbus_channel *sc;
+	int n;
+
+	mutex_lock(&vmbus_core.channels_lock);
+	n = sysfs_emit_at(buf, 0, "%u:%u\n", primary->offermsg.child_relid, primary->target_cpu);
+	list_for_each_entry(sc, &primary->sc_list, sc_list)
+		n += sysfs_emit_at(buf, n, "%u:%u\n", sc->offermsg.child_relid, sc->target_cpu);
+	mutex_unlock(&vmbus_core.channels_lock);
+	return n;
+}
+static DEVICE_ATTR_RO(channel_vp_mapping);
+
+static struct attribute *vmbus_dev_attrs[] = {
+	&dev_attr_id.attr,
+	&dev_attr_class_id.attr,
+	&dev_attr_device_id.attr,
+	&dev_attr_modalias.attr,
+	&dev_attr_monitor_id.attr,
+	&dev_attr_vendor.attr,
+	&dev_attr_device.attr,
+	&dev_attr_channel_vp_mapping.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vmbus_dev);
+
+/* not const: before 6.4 bus_register() writes into the bus_type */
+struct bus_type vmbus_bus = {
+	.name = "vmbus",
+	.match = vmbus_bus_match,
+	.probe = vmbus_bus_probe,
+	.remove = vmbus_bus_remove,
+	.shutdown = vmbus_bus_shutdown,
+	.uevent = vmbus_bus_uevent,
+	.dev_groups = vmbus_dev_groups,
+};
+
+/**
+ * __vmbus_driver_register() - register a driver for VMBus devices
+ * @hv_driver: the driver, with its id_table of class GUIDs
+ * @owner: the module it lives in
+ * @mod_name: that module's name
+ *
+ * Return: 0 or a negative errno from driver_register().
+ */
+int __vmbus_driver_register(struct hv_driver *hv_driver, struct module *owner,
+			    const char *mod_name)
+{
+	hv_driver->driver.name = hv_driver->name;
+	hv_driver->driver.owner = owner;
+	hv_driver->driver.mod_name = mod_name;
+	hv_driver->driver.bus = &vmbus_bus;
+	spin_lock_init(&hv_driver->dynids.lock);
+	INIT_LIST_HEAD(&hv_driver->dynids.list);
+	return driver_register(&hv_driver->driver);
+}
+EXPORT_SYMBOL_GPL(__vmbus_driver_register);
+
+/**
+ * vmbus_driver_unregister() - unregister a VMBus driver
+ * @hv_driver: the driver registered with __vmbus_driver_register()
+ */
+void vmbus_driver_unregister(struct hv_driver *hv_driver)
+{
+	driver_unregister(&hv_driver->driver);
+}
+EXPORT_SYMBOL_GPL(vmbus_driver_unregister);

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Channel offers and rescinds: the host offers a channel, we check the
+ * offer, keep a struct vmbus_channel for it and, for a primary channel,
+ * register a struct hv_device on the vmbus bus; sub-channels join their
+ * primary. A rescind undoes that and tells the host the relid is released.
+ *
+ * Offers are checked on the ordered message queue; devices are added and
+ * removed on a queue of their own, so a driver's probe may wait for host
+ * messages (which keep flowing on the message queue) without deadlock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/hyperv.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "vmbus_core.h"
+
+static const struct {
+	guid_t guid;
+	u16 type;
+} vmbus_dev_types[] = {
+	{ HV_IDE_GUID, HV_IDE },
+	{ HV_SCSI_GUID, HV_SCSI },
+	{ HV_SYNTHFC_GUID, HV_FC },
+	{ HV_NIC_GUID, HV_NIC },
+	{ HV_ND_GUID, HV_ND },
+	{ HV_PCIE_GUID, HV_PCIE },
+	{ HV_SYNTHVID_GUID, HV_FB },
+	{ HV_KBD_GUID, HV_KBD },
+	{ HV_MOUSE_GUID, HV_MOUSE },
+	{ HV_KVP_GUID, HV_KVP },
+	{ HV_TS_GUID, HV_TS },
+	{ HV_HEART_BEAT_GUID, HV_HB },
+	{ HV_SHUTDOWN_GUID, HV_SHUTDOWN },
+	{ HV_FCOPY_GUID, HV_FCOPY },
+	{ HV_VSS_GUID, HV_BACKUP },
+	{ HV_DM_GUID, HV_DM },
+};
+
+static u16 vmbus_dev_type(const guid_t *class)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmbus_dev_types); i++)
+		if (guid_equal(class, &vmbus_dev_types[i].guid))
+			return vmbus_dev_types[i].type;
+	return HV_UNKNOWN;
+}
+
+struct vmbus_chan_work {
+	struct work_struct work;
+	struct vmbus_channel *channel;
+};
+
+static void vmbus_free_channel(struct vmbus_channel *channel)
+{
+	kfree(channel);
+}
+
+static void vmbus_release_relid(u32 relid)
+{
+	struct vmbus_channel_relid_released msg = {
+		.header.msgtype = CHANNELMSG_RELID_RELEASED,
+		.child_relid = relid,
+	};
+	int ret = vmbus_post_msg(vmbus_core.msg_conn_id, &msg, sizeof(msg));
+
+	if (ret)
+		pr_err("cannot tell the host relid %u is released (%d)\n", relid, ret);
+}
+
+static void vmbus_device_release(struct device *device)
+{
+	struct hv_device *dev = device_to_hv_device(device);
+
+	vmbus_free_channel(dev->channel);
+	kfree(dev);
+}
+
+static void vmbus_add_device_work(struct work_struct *work)
+{
+	struct vmbus_chan_work *cw = container_of(work, struct vmbus_chan_work, work);
+	struct vmbus_channel *channel = cw->channel;
+	struct hv_device *dev;
+	int ret;
+
+	kfree(cw);
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		goto fail;
+	dev->dev_type = channel->offermsg.offer.if_type;
+	dev->dev_instance = channel->offermsg.offer.if_instance;
+	dev->vendor_id = HV_VMBUS_VENDOR_MICROSOFT;
+	dev->device_id = channel->device_id;
+	dev->channel = channel;
+	dev->device.bus = &vmbus_bus;
+	dev->device.parent = vmbus_core.root;
+	dev->device.release = vmbus_device_release;
+#ifdef HV_HAVE_HV_DEVICE_DMA
+	dev->device.dma_parms = &dev->dma_parms;
+	dev->device.dma_mask = &dev->dma_mask;
+	dma_set_mask(&dev->device, DMA_BIT_MASK(64));
+#endif
+	dev_set_name(&dev->device, "%pUl", &dev->dev_instance);
+
+	/* from here on the device owns the channel: both go in its release */
+	channel->device_obj = dev;
+	ret = device_register(&dev->device);
+	if (ret) {
+		pr_err("cannot register device %pUl (%d)\n", &dev->dev_instance, ret);
+		channel->device_obj = NULL;
+		put_device(&dev->device);
+		mutex_lock(&vmbus_core.channels_lock);
+		xa_erase(&vmbus_core.channels, channel->offermsg.child_relid);
+		mutex_unlock(&vmbus_core.channels_lock);
+		return;
+	}
+	channel->probe_done = true;
+	return;
+fail:
+	mutex_lock(&vmbus_core.channels_lock);
+	xa_erase(&vmbus_core.channels, channel->offermsg.child_relid);
+	mutex_unlock(&vmbus_core.channels_lock);
+	vmbus_free_channel(channel);
+}
+
+static void vmbus_add_subchannel_work(struct work_struct *work)
+{
+	struct vmbus_chan_work *cw = container_of(work, struct vmbus_chan_work, work);
+	struct vmbus_channel *sc = cw->channel, *primary = sc->primary_channel;
+
+	kfree(cw);
+	if (primary->sc_creation_callback)
+		primary->sc_creation_callback(sc);
+}
+
+static bool vmbus_queue_channel_work(struct vmbus_channel *channel, work_func_t fn)
+{
+	struct vmbus_chan_work *cw = kzalloc(sizeof(*cw), GFP_KERNEL);
+
+	if (!cw)
+		return false;
+	cw->channel = channel;
+	INIT_WORK(&cw->work, fn);
+	queue_work(vmbus_core.dev_wq, &cw->work);
+	return true;
+}
+
+/* The primary whose class and instance a sub-channel offer names. */
+static struct vmbus_channel *vmbus_find_primary(const struct vmbus_channel_offer *offer)
+{
+	struct vmbus_channel *ch;
+	unsigned long relid;
+
+	lockdep_assert_held(&vmbus_core.channels_lock);
+	xa_for_each(&vmbus_core.channels, relid, ch) {
+		if (!ch->primary_channel && !ch->rescind &&
+		    guid_equal(&ch->offermsg.offer.if_type, &offer->if_type) &&
+		    guid_equal(&ch->offermsg.offer.if_instance, &offer->if_instance))
+			return ch;
+	}
+	return NULL;
+}
+
+static int vmbus_check_offer(const struct vmbus_channel_offer_channel *offer)
+{
+	u32 relid = offer->child_relid;
+
+	if (relid == 0 || relid >= HV_VMBUS_MAX_RELID) {
+		pr_err("offer with invalid relid %u rejected\n", relid);
+		return -EINVAL;
+	}
+	if (offer->monitor_allocated && offer->monitorid >= HV_VMBUS_MAX_MONITOR_ID) {
+		pr_err("offer of relid %u with invalid monitor id %u rejected\n",
+		       relid, offer->monitorid);
+		return -EINVAL;
+	}
+	if (xa_load(&vmbus_core.channels, relid)) {
+		pr_err("offer of relid %u, which is in use, rejected\n", relid);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/**
+ * vmbus_onoffer() - the host offered a channel
+ * @offer: a private, size-checked copy of the OFFERCHANNEL message
+ */
+void vmbus_onoffer(const struct vmbus_channel_offer_channel *offer)
+{
+	struct vmbus_channel *channel, *primary = NULL;
+	bool win7 = vmbus_core.version >= VERSION_WIN7;
+	work_func_t fn;
+
+	mutex_lock(&vmbus_core.channels_lock);
+	if (vmbus_check_offer(offer))
+		goto out;
+	if (offer->offer.sub_channel_index) {
+		primary = vmbus_find_primary(&offer->offer);
+		if (!primary) {
+			pr_err("sub-channel offer %u names no primary channel, rejected\n",
+			       offer->child_relid);
+			goto out;
+		}
+	}
+	channel = kzalloc(sizeof(*channel), GFP_KERNEL);
+	if (!channel)
+		goto out;
+	channel->offermsg = *offer;
+	if (!win7) {
+		/* fields added in win7: reserved before, whatever they hold */
+		channel->offermsg.is_dedicated_interrupt = 0;
+		channel->offermsg.connection_id = 0;
+	}
+	channel->state = CHANNEL_OFFER_STATE;
+	INIT_LIST_HEAD(&channel->sc_list);
+	init_completion(&channel->rescind_event);
+	spin_lock_init(&channel->sched_lock);
+	channel->monitor_grp = offer->monitorid / 32;
+	channel->monitor_bit = offer->monitorid % 32;
+	channel->is_dedicated_interrupt = win7 && offer->is_dedicated_interrupt;
+	channel->sig_event = win7 ? offer->connection_id : HV_VMBUS_EVENT_CONN_ID;
+	channel->target_cpu = 0;
+	channel->callback_mode = HV_CALL_BATCHED;
+	channel->device_id = vmbus_dev_type(&offer->offer.if_type);
+
+	if (xa_err(xa_store(&vmbus_core.channels, offer->child_relid, channel, GFP_KERNEL))) {
+		kfree(channel);
+		goto out;
+	}
+	if (primary) {
+		channel->primary_channel = primary;
+		list_add_tail(&channel->sc_list, &primary->sc_list);
+		fn = vmbus_add_subchannel_work;
+	} else {
+		fn = vmbus_add_device_work;
+	}
+	if (!vmbus_queue_channel_work(channel, fn)) {
+		if (primary)
+			list_del(&channel->sc_list);
+		xa_erase(&vmbus_core.channels, offer->child_relid);
+		kfree(channel);
+	}
+out:
+	mutex_unlock(&vmbus_core.channels_lock);
+}
+
+static void vmbus_rescind_work(struct work_struct *work)
+{
+	struct vmbus_chan_work *cw = container_of(work, struct vmbus_chan_work, work);
+	struct vmbus_channel *channel = cw->channel, *sc, *tmp;
+	u32 relid = channel->offermsg.child_relid;
+
+	kfree(cw);
+	if (channel->primary_channel) {
+		if (channel->chn_rescind_callback)
+			channel->chn_rescind_callback(channel);
+		mutex_lock(&vmbus_core.channels_lock);
+		list_del(&channel->sc_list);
+		xa_erase(&vmbus_core.channels, relid);
+		mutex_unlock(&vmbus_core.channels_lock);
+		vmbus_free_channel(channel);
+		vmbus_release_relid(relid);
+		return;
+	}
+	/* sub-channels the host did not rescind first go with their primary */
+	mutex_lock(&vmbus_core.channels_lock);
+	list_for_each_entry_safe(sc, tmp, &channel->sc_list, sc_list) {
+		u32 sc_relid = sc->offermsg.child_relid;
+
+		list_del(&sc->sc_list);
+		xa_erase(&vmbus_core.channels, sc_relid);
+		vmbus_free_channel(sc);
+		vmbus_release_relid(sc_relid);
+	}
+	xa_erase(&vmbus_core.channels, relid);
+	mutex_unlock(&vmbus_core.channels_lock);
+	if (channel->device_obj)
+		device_unregister(&channel->device_obj->device);
+	else
+		vmbus_free_channel(channel);
+	vmbus_release_relid(relid);
+}
+
+/**
+ * vmbus_onrescind() - the host took a channel back
+ * @msg: a private, size-checked copy of the RESCIND_CHANNELOFFER message
+ */
+void vmbus_onrescind(const struct vmbus_channel_rescind_offer *msg)
+{
+	struct vmbus_channel *channel;
+
+	mutex_lock(&vmbus_core.channels_lock);
+	channel = msg->child_relid < HV_VMBUS_MAX_RELID ?
+		  xa_load(&vmbus_core.channels, msg->child_relid) : NULL;
+	if (!channel || channel->rescind) {
+		mutex_unlock(&vmbus_core.channels_lock);
+		pr_err("rescind of unknown relid %u ignored\n", msg->child_relid);
+		return;
+	}
+	channel->rescind = true;
+	complete_all(&channel->rescind_event);
+	mutex_unlock(&vmbus_core.channels_lock);
+	if (!vmbus_queue_channel_work(channel, vmbus_rescind_work))
+		pr_err("out of memory: rescind of relid %u not carried out\n",
+		       msg->child_relid);
+}
+
+/**
+ * vmbus_remove_all_channels() - drop every channel and device on unload
+ *
+ * Called after the host connection stopped delivering; the host is told
+ * nothing per channel, the unload that follows releases every relid.
+ */
+void vmbus_remove_all_channels(void)
+{
+	struct vmbus_channel *ch;
+	unsigned long relid;
+
+	flush_workqueue(vmbus_core.dev_wq);
+	for (;;) {
+		struct vmbus_channel *primary = NULL, *sc, *tmp;
+
+		mutex_lock(&vmbus_core.channels_lock);
+		xa_for_each(&vmbus_core.channels, relid, ch) {
+			if (!ch->primary_channel) {
+				primary = ch;
+				break;
+			}
+		}
+		if (!primary) {
+			mutex_unlock(&vmbus_core.channels_lock);
+			break;
+		}
+		list_for_each_entry_safe(sc, tmp, &primary->sc_list, sc_list) {
+			list_del(&sc->sc_list);
+			xa_erase(&vmbus_core.channels, sc->offermsg.child_relid);
+			vmbus_free_channel(sc);
+		}
+		xa_erase(&vmbus_core.channels, primary->offermsg.child_relid);
+		mutex_unlock(&vmbus_core.channels_lock);
+		if (primary->device_obj)
+			device_unregister(&primary->device_obj->device);
+		else
+			vmbus_free_channel(primary);
+	}
+}
