@@ -170,15 +170,7 @@ static int vmbus_check_offer(const struct vmbus_channel_offer_channel *offer)
 {
 	u32 relid = offer->child_relid;
 
-	if (relid == 0 || relid >= HV_VMBUS_MAX_RELID) {
-		pr_err("offer with invalid relid %u rejected\n", relid);
-		return -EINVAL;
-	}
-	if (offer->monitor_allocated && offer->monitorid >= HV_VMBUS_MAX_MONITOR_ID) {
-		pr_err("offer of relid %u with invalid monitor id %u rejected\n",
-		       relid, offer->monitorid);
-		return -EINVAL;
-	}
+	/* relid and monitor id ranges were checked with the message */
 	if (xa_load(&vmbus_core.channels, relid)) {
 		pr_err("offer of relid %u, which is in use, rejected\n", relid);
 		return -EEXIST;
@@ -295,8 +287,7 @@ void vmbus_onrescind(const struct vmbus_channel_rescind_offer *msg)
 	struct vmbus_channel *channel;
 
 	mutex_lock(&vmbus_core.channels_lock);
-	channel = msg->child_relid < HV_VMBUS_MAX_RELID ?
-		  xa_load(&vmbus_core.channels, msg->child_relid) : NULL;
+	channel = xa_load(&vmbus_core.channels, msg->child_relid);
 	if (!channel || channel->rescind) {
 		mutex_unlock(&vmbus_core.channels_lock);
 		pr_err("rescind of unknown relid %u ignored\n", msg->child_relid);

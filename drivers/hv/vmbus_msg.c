@@ -12,20 +12,33 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "hv/vmbus_msg_check.h"
 #include "hv/vmbus_proto.h"
 #include "vmbus_core.h"
 
-/* Smallest valid size of each message the host may send us; 0 = never. */
-static const u16 vmbus_host_msg_min_size[] = {
-	[CHANNELMSG_OFFERCHANNEL] = sizeof(struct vmbus_channel_offer_channel),
-	[CHANNELMSG_RESCIND_CHANNELOFFER] = sizeof(struct vmbus_channel_rescind_offer),
-	[CHANNELMSG_ALLOFFERS_DELIVERED] = sizeof(struct vmbus_channel_message_header),
-	[CHANNELMSG_OPENCHANNEL_RESULT] = sizeof(struct vmbus_channel_open_result),
-	[CHANNELMSG_GPADL_CREATED] = sizeof(struct vmbus_channel_gpadl_created),
-	[CHANNELMSG_GPADL_TORNDOWN] = sizeof(struct vmbus_channel_gpadl_torndown),
-	[CHANNELMSG_VERSION_RESPONSE] = sizeof(struct vmbus_channel_version_response),
-	[CHANNELMSG_UNLOAD_RESPONSE] = sizeof(struct vmbus_channel_message_header),
-};
+/* The wire facts the checker uses must be the kernel's own structures. */
+static_assert(sizeof(struct vmbus_channel_message_header) == VMBUS_MSG_HEADER_SIZE);
+static_assert(sizeof(struct vmbus_channel_offer_channel) == VMBUS_MSG_OFFER_SIZE);
+static_assert(offsetof(struct vmbus_channel_offer_channel, offer.sub_channel_index) ==
+	      VMBUS_OFFER_SUBCHANNEL_INDEX_OFF);
+static_assert(offsetof(struct vmbus_channel_offer_channel, child_relid) == VMBUS_OFFER_RELID_OFF);
+static_assert(offsetof(struct vmbus_channel_offer_channel, monitorid) ==
+	      VMBUS_OFFER_MONITOR_ID_OFF);
+static_assert(sizeof(struct vmbus_channel_rescind_offer) == VMBUS_MSG_RESCIND_SIZE);
+static_assert(sizeof(struct vmbus_channel_open_result) == VMBUS_MSG_OPEN_RESULT_SIZE);
+static_assert(sizeof(struct vmbus_channel_gpadl_created) == VMBUS_MSG_GPADL_CREATED_SIZE);
+static_assert(sizeof(struct vmbus_channel_gpadl_torndown) == VMBUS_MSG_GPADL_TORNDOWN_SIZE);
+static_assert(sizeof(struct vmbus_channel_version_response) == VMBUS_MSG_VERSION_RESPONSE_SIZE);
+static_assert(CHANNELMSG_OFFERCHANNEL == VMBUS_MSG_OFFERCHANNEL &&
+	      CHANNELMSG_RESCIND_CHANNELOFFER == VMBUS_MSG_RESCIND_CHANNELOFFER &&
+	      CHANNELMSG_ALLOFFERS_DELIVERED == VMBUS_MSG_ALLOFFERS_DELIVERED &&
+	      CHANNELMSG_OPENCHANNEL_RESULT == VMBUS_MSG_OPENCHANNEL_RESULT &&
+	      CHANNELMSG_GPADL_CREATED == VMBUS_MSG_GPADL_CREATED &&
+	      CHANNELMSG_GPADL_TORNDOWN == VMBUS_MSG_GPADL_TORNDOWN &&
+	      CHANNELMSG_VERSION_RESPONSE == VMBUS_MSG_VERSION_RESPONSE &&
+	      CHANNELMSG_UNLOAD_RESPONSE == VMBUS_MSG_UNLOAD_RESPONSE);
+static_assert(HV_VMBUS_MAX_RELID == VMBUS_MSG_MAX_RELID &&
+	      HV_VMBUS_MAX_MONITOR_ID == VMBUS_MSG_MAX_MONITOR_ID);
 
 struct vmbus_msg_work {
 	struct work_struct work;
@@ -92,11 +105,10 @@ static void vmbus_msg_work_fn(struct work_struct *work)
  */
 void vmbus_on_message(void *ctx, const void *payload, u32 size)
 {
-	const struct vmbus_channel_message_header *hdr = payload;
 	struct vmbus_msg_work *mw;
-	u32 msgtype;
+	const char *why;
 
-	if (size < sizeof(*hdr) || size > HV_VMBUS_MSG_PAYLOAD_MAX) {
+	if (size < VMBUS_MSG_HEADER_SIZE || size > HV_VMBUS_MSG_PAYLOAD_MAX) {
 		pr_err("host message of invalid size %u dropped\n", size);
 		return;
 	}
@@ -106,18 +118,9 @@ void vmbus_on_message(void *ctx, const void *payload, u32 size)
 	/* one copy; everything below reads only the copy */
 	memcpy(mw->msg, payload, size);
 	mw->size = size;
-	hdr = (void *)mw->msg;
-	msgtype = hdr->msgtype;
-
-	if (msgtype >= ARRAY_SIZE(vmbus_host_msg_min_size) ||
-	    !vmbus_host_msg_min_size[msgtype]) {
-		pr_err("host message of unknown or guest-only type %u dropped\n", msgtype);
-		kfree(mw);
-		return;
-	}
-	if (size < vmbus_host_msg_min_size[msgtype]) {
-		pr_err("host message type %u too short (%u < %u bytes) dropped\n",
-		       msgtype, size, vmbus_host_msg_min_size[msgtype]);
+	if (vmbus_host_msg_check(mw->msg, size, &why) < 0) {
+		pr_err("host message type %u of %u bytes dropped: %s\n",
+		       ((struct vmbus_channel_message_header *)mw->msg)->msgtype, size, why);
 		kfree(mw);
 		return;
 	}

@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build every libFuzzer harness (fuzz_*.c) with clang, AddressSanitizer and
+# UBSan, and run each for a bounded time. One TAP line per harness; a crash
+# leaves its input in build/fuzz/ for reproduction.
+#
+# usage: tests/fuzz/run.sh [SECONDS]      (default: 20 per harness)
+set -u
+. "$(dirname "$0")/../lib/common.sh"
+
+seconds=${1:-20}
+hv_need_host_packages clang libclang-rt-14-dev
+out=$HV_TOP/build/fuzz
+mkdir -p "$out"
+for src in "$HV_TOP"/tests/fuzz/fuzz_*.c; do
+	name=$(basename "$src" .c)
+	bin=$out/$name
+	if ! clang -std=gnu11 -g -O1 -Wall -Wextra -Werror \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-I"$HV_TOP/include" -o "$bin" "$src" >"$out/$name.build.log" 2>&1; then
+		echo "not ok - fuzz: $name builds"
+		sed 's/^/#   /' "$out/$name.build.log" | tail -10
+		continue
+	fi
+	mkdir -p "$out/$name.corpus"
+	if (cd "$out" && "$bin" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 \
+		-artifact_prefix="$out/$name-" "$out/$name.corpus" >"$out/$name.log" 2>&1); then
+		execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/$name.log" |
+			grep -o '[0-9]*$')
+		[ -n "$execs" ] || execs=$(grep -E -o '#[0-9]+' "$out/$name.log" | tail -1 | tr -d '#')
+		echo "ok - fuzz: $name ran ${seconds}s (${execs:-?} inputs) without a finding"
+	else
+		echo "not ok - fuzz: $name found a crash (see $out/$name.log)"
+		grep -E 'ERROR|SUMMARY|artifact' "$out/$name.log" | head -5 | sed 's/^/#   /'
+	fi
+done
