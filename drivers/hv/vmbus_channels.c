@@ -77,7 +77,8 @@ static void vmbus_device_release(struct device *device)
 {
 	struct hv_device *dev = device_to_hv_device(device);
 
-	vmbus_free_channel(dev->channel);
+	if (dev->channel)
+		vmbus_free_channel(dev->channel);
 	kfree(dev);
 }
 
@@ -89,9 +90,13 @@ static void vmbus_add_device_work(struct work_struct *work)
 	int ret;
 
 	kfree(cw);
+	/*
+	 * On failure the channel stays in the table without a device: a
+	 * later rescind or the unload frees it, as for any channel.
+	 */
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
-		goto fail;
+		return;
 	dev->dev_type = channel->offermsg.offer.if_type;
 	dev->dev_instance = channel->offermsg.offer.if_instance;
 	dev->vendor_id = HV_VMBUS_VENDOR_MICROSOFT;
@@ -113,19 +118,11 @@ static void vmbus_add_device_work(struct work_struct *work)
 	if (ret) {
 		pr_err("cannot register device %pUl (%d)\n", &dev->dev_instance, ret);
 		channel->device_obj = NULL;
+		dev->channel = NULL;
 		put_device(&dev->device);
-		mutex_lock(&vmbus_core.channels_lock);
-		xa_erase(&vmbus_core.channels, channel->offermsg.child_relid);
-		mutex_unlock(&vmbus_core.channels_lock);
 		return;
 	}
 	channel->probe_done = true;
-	return;
-fail:
-	mutex_lock(&vmbus_core.channels_lock);
-	xa_erase(&vmbus_core.channels, channel->offermsg.child_relid);
-	mutex_unlock(&vmbus_core.channels_lock);
-	vmbus_free_channel(channel);
 }
 
 static void vmbus_add_subchannel_work(struct work_struct *work)
