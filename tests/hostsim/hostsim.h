@@ -8,8 +8,10 @@
 #ifndef _HOSTSIM_H
 #define _HOSTSIM_H
 
+#include <linux/bitmap.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/uuid.h>
 #include <linux/workqueue.h>
 
 #include "hv/hv_iface.h"
@@ -18,9 +20,87 @@
 /* The connection id the simulated host hands out for channel messages. */
 #define HVSIM_MSG_CONN_ID	1
 
+/*
+ * Channels. Relids are small integers from 1, allocated lowest free first;
+ * a relid is free again only when its device is gone and the guest no
+ * longer holds it (after RELID_RELEASED, or when the connection ends). With
+ * at most HVSIM_MAX_DEVICES devices, relids stay within 1..64, and device
+ * slot N of the table holds relid N + 1.
+ *
+ * From protocol 1.1 (WIN7) on, each channel has its own connection id for
+ * the guest's HvSignalEvent: HVSIM_CHAN_CONN_ID_BASE | relid, clear of the
+ * fixed message, event and monitor connections (1 to 4). A 0.13 guest
+ * signals on connection 2 with the relid's bit set in the interrupt page.
+ *
+ * Every channel gets a monitor id of its own below HVSIM_MAX_MONITOR_IDS,
+ * allocated next-fit (so ids drift away from relids as devices come and
+ * go); monitor_allocated is set only for the classes Hyper-V offers as
+ * monitored (network and SCSI). That byte was a boolean already in 0.13;
+ * is_dedicated_interrupt (always 1 here) and connection_id came with 1.1
+ * and are zero for a 0.13 guest. Offers of ordinary devices carry channel
+ * flags 0 and a zeroed user-defined area; sub-channels (2.4, WIN8) are
+ * offered only to guests that negotiated 2.4 or newer.
+ */
+#define HVSIM_MAX_DEVICES	64
+#define HVSIM_MAX_MONITOR_IDS	HV_VMBUS_MAX_MONITOR_ID
+#define HVSIM_CHAN_CONN_ID_BASE	0x10000
+
+/* Longest command line the control file takes, newline included. */
+#define HVSIM_CMD_MAX		128
+
 enum hvsim_conn_state {
 	HVSIM_DISCONNECTED,
 	HVSIM_CONNECTED,
+};
+
+/**
+ * struct hvsim_class - a device class the host can offer
+ * @name:	its name in commands and listings
+ * @guid:	the class (interface type) GUID
+ * @mmio_megabytes: MMIO space the offer asks the guest to reserve
+ * @monitored:	Hyper-V offers its channels with monitor_allocated set
+ */
+struct hvsim_class {
+	const char *name;
+	guid_t guid;
+	u16 mmio_megabytes;
+	bool monitored;
+};
+
+/*
+ * What the guest knows of a device on the current connection. A device that
+ * the guest released without being asked to (it declined the offer) stays
+ * configured but is offered again only on the next connection.
+ */
+enum hvsim_dev_state {
+	HVSIM_DEV_FREE,		/* an empty slot of the table */
+	HVSIM_DEV_CONFIGURED,	/* not offered on this connection (yet) */
+	HVSIM_DEV_OFFERED,	/* OFFERCHANNEL sent */
+	HVSIM_DEV_RESCINDED,	/* RESCIND_CHANNELOFFER sent, not yet released */
+	HVSIM_DEV_DECLINED,	/* released by the guest without a rescind */
+};
+
+/**
+ * struct hvsim_dev - one channel the host offers
+ * @state:	see enum hvsim_dev_state
+ * @relid:	child relid, also the slot number + 1
+ * @class:	its class (for a class GUID of no known class: "unknown")
+ * @class_guid:	the class GUID offered
+ * @instance:	the instance GUID offered (the primary's, for sub-channels)
+ * @subidx:	0 for a primary, its sub-channel index otherwise
+ * @primary:	relid of the primary of a sub-channel; 0 for a primary and
+ *		for a rescinded sub-channel whose primary is already gone
+ * @monitor_id:	its monitor id
+ */
+struct hvsim_dev {
+	enum hvsim_dev_state state;
+	u32 relid;
+	const struct hvsim_class *class;
+	guid_t class_guid;
+	guid_t instance;
+	u16 subidx;
+	u32 primary;
+	u8 monitor_id;
 };
 
 /**
@@ -31,7 +111,14 @@ enum hvsim_conn_state {
  * @max_version: newest protocol version this host accepts
  * @state:	connection state
  * @version:	the version agreed with the guest
+ * @offers_requested: the guest sent REQUESTOFFERS on this connection
  * @wq:		ordered queue on which guest messages are handled
+ * @devs:	the device table, indexed by relid - 1
+ * @monitor_ids: monitor ids in use
+ * @next_monitor_id: where the next monitor id search starts
+ * @last_relids: relids created by the last offer or subchannels command
+ * @n_last_relids: how many
+ * @last_error:	why the last control command failed
  * @stats:	counters shown in debugfs
  */
 struct hvsim {
@@ -41,13 +128,23 @@ struct hvsim {
 	u32 max_version;
 	enum hvsim_conn_state state;
 	u32 version;
+	bool offers_requested;
 	struct workqueue_struct *wq;
+	struct hvsim_dev devs[HVSIM_MAX_DEVICES];
+	DECLARE_BITMAP(monitor_ids, HVSIM_MAX_MONITOR_IDS);
+	unsigned int next_monitor_id;
+	u32 last_relids[HVSIM_MAX_DEVICES];
+	unsigned int n_last_relids;
+	char last_error[HVSIM_CMD_MAX + 256];
 	struct {
 		u64 msgs_in;
 		u64 msgs_out;
 		u64 msgs_rejected;
 		u32 contacts;
 		u32 unloads;
+		u32 offers_sent;
+		u32 rescinds_sent;
+		u32 relids_released;
 	} stats;
 };
 
@@ -57,6 +154,25 @@ extern struct hvsim hvsim;
 void hvsim_handle_message(u32 connection_id, const void *msg, u32 size);
 int hvsim_check_connection(u32 connection_id, const void *msg, u32 size);
 bool hvsim_version_known(u32 version);
+void hvsim_reject(u32 msgtype, const char *why);
+
+/* hostsim_devices.c: the device table, offers and rescinds */
+int hvsim_dev_add(const struct hvsim_class *class, const guid_t *class_guid,
+		  const guid_t *instance);
+int hvsim_dev_add_subchannels(u32 relid, unsigned int n);
+int hvsim_dev_rescind(u32 relid);
+unsigned int hvsim_dev_count(void);
+const char *hvsim_dev_state_name(enum hvsim_dev_state state);
+void hvsim_offer_pending(void);
+void hvsim_relid_released(const void *msg, u32 size);
+void hvsim_forget_offers(void);
+
+/* hostsim_control.c: the commands of the control file */
+extern const struct hvsim_class hvsim_classes[];
+extern const unsigned int hvsim_n_classes;
+extern const struct hvsim_class hvsim_class_unknown;
+int hvsim_control(char *cmd, size_t len);
+__printf(1, 2) void hvsim_cmd_fail(const char *fmt, ...);
 
 /* hostsim_main.c */
 void hvsim_send_to_guest(const void *msg, u32 size);

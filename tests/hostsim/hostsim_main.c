@@ -5,6 +5,9 @@
  * Load it before hv_vmbus: hv_vmbus finds HV_IFACE_SIM_SYMBOL at load time
  * and then talks to this simulated host instead of Hyper-V. Parameters:
  *   max_version=M.m   newest VMBus protocol version the host accepts (6.0)
+ *
+ * The host is driven through debugfs (hostsim_debugfs.c), most easily with
+ * the hvsim tool of tests/hostsim/cli.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -45,7 +48,8 @@ static void hvsim_msg_work(struct work_struct *work)
  * @msg: the message
  * @size: its size, at most HV_VMBUS_MSG_PAYLOAD_MAX
  *
- * Called with hvsim.lock held, from the host's work queue.
+ * Called with hvsim.lock held, from the host's work queue or a control
+ * command; nothing is sent while no guest is attached.
  */
 void hvsim_send_to_guest(const void *msg, u32 size)
 {
@@ -80,6 +84,7 @@ static void hvsim_detach(void)
 	hvsim.guest_ctx = NULL;
 	hvsim.state = HVSIM_DISCONNECTED;
 	hvsim.version = 0;
+	hvsim_forget_offers();
 	mutex_unlock(&hvsim.lock);
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The VMBus control plane, host side: version negotiation, the offer
- * request, and unload. Each guest message is checked for its connection id,
+ * request, relid release, and unload (offers and rescinds themselves are in
+ * hostsim_devices.c). Each guest message is checked for its connection id,
  * its size and the connection state before the host acts on it, the way a
  * strict host would; anything else is counted as rejected and logged.
  */
@@ -22,6 +23,8 @@ static const u32 hvsim_versions[] = {
 /**
  * hvsim_version_known() - whether @version is a VMBus protocol version
  * @version: major << 16 | minor
+ *
+ * Return: true if this host knows @version.
  */
 bool hvsim_version_known(u32 version)
 {
@@ -54,7 +57,12 @@ int hvsim_check_connection(u32 connection_id, const void *msg, u32 size)
 	return -EINVAL;
 }
 
-static void hvsim_reject(u32 msgtype, const char *why)
+/**
+ * hvsim_reject() - count and log a guest message the host does not act on
+ * @msgtype: its type
+ * @why: the reason
+ */
+void hvsim_reject(u32 msgtype, const char *why)
 {
 	hvsim.stats.msgs_rejected++;
 	pr_warn("rejected guest message type %u: %s\n", msgtype, why);
@@ -88,6 +96,10 @@ static void hvsim_initiate_contact(u32 connection_id, const void *data, u32 size
 	if (ok && v >= HV_VMBUS_VERSION(5, 0) && req->msg_sint != HV_VMBUS_MESSAGE_SINT)
 		ok = false;
 	hvsim.stats.contacts++;
+	/* a new contact starts a new connection: the guest holds nothing */
+	hvsim_forget_offers();
+	hvsim.state = HVSIM_DISCONNECTED;
+	hvsim.version = 0;
 	if (ok) {
 		hvsim.state = HVSIM_CONNECTED;
 		hvsim.version = v;
@@ -131,11 +143,20 @@ void hvsim_handle_message(u32 connection_id, const void *data, u32 size)
 	}
 	switch (hdr->msgtype) {
 	case CHANNELMSG_REQUESTOFFERS:
-		/* no devices are offered yet */
+		if (hvsim.offers_requested) {
+			hvsim_reject(hdr->msgtype, "offers already requested on this connection");
+			break;
+		}
+		hvsim.offers_requested = true;
+		hvsim_offer_pending();
 		hvsim_send_header_only(CHANNELMSG_ALLOFFERS_DELIVERED);
+		break;
+	case CHANNELMSG_RELID_RELEASED:
+		hvsim_relid_released(data, size);
 		break;
 	case CHANNELMSG_UNLOAD:
 		hvsim.state = HVSIM_DISCONNECTED;
+		hvsim_forget_offers();
 		hvsim.stats.unloads++;
 		hvsim_send_header_only(CHANNELMSG_UNLOAD_RESPONSE);
 		break;

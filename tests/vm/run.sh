@@ -19,7 +19,8 @@
 # Scenario header lines (all optional):
 #   # modules: NAME...     distro modules to include (dependencies follow)
 #   # binaries: PATH...    host binaries to include (libraries follow)
-#   # tools: NAME...       our tools from tools/hv, built and included
+#   # tools: NAME...       our tools (tools/hv, else the hvsim CLI of
+#                          tests/hostsim/cli), built and included
 #   # timeout: SECONDS     hard limit for the whole run (default 120)
 #   # memory: SIZE         guest RAM (default 1G)
 #   # qemu: ARGS...        extra QEMU arguments (e.g. memory slots)
@@ -146,12 +147,18 @@ add_binary() {
 }
 for b in bash $(header binaries); do add_binary "$b"; done
 
-# Our userspace tools, built for the host (same libc as the guest's copies).
+# Our userspace tools, built for the host (same libc as the guest's copies):
+# the guest tools of tools/hv, or else the host simulator's CLI
+# (tests/hostsim/cli, e.g. hvsim).
 add_tool() {
-	local bin=$HV_TOP/tools/hv/$1
-	make -s -C "$HV_TOP/tools/hv" >"$work/tools.log" 2>&1 ||
-		fail "cannot build tools/hv: $(tail -5 "$work/tools.log")"
-	[ -x "$bin" ] || fail "tools/hv has no tool named $1"
+	local dir bin=
+	for dir in tools/hv tests/hostsim/cli; do
+		make -s -C "$HV_TOP/$dir" >"$work/tools.log" 2>&1 ||
+			fail "cannot build $dir: $(tail -5 "$work/tools.log")"
+		[ -f "$HV_TOP/$dir/$1" ] && [ -x "$HV_TOP/$dir/$1" ] &&
+			bin=$HV_TOP/$dir/$1 && break
+	done
+	[ -n "$bin" ] || fail "no tool named $1 in tools/hv or tests/hostsim/cli"
 	cp "$bin" "$root/usr/sbin/$1"
 	copy_libs "$bin"
 }

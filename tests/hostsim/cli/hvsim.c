@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvsim: drive the simulated Hyper-V host (hv_hostsim) the way an
+ * administrator drives Hyper-V: add and remove devices, look at the host.
+ *
+ * It talks to the module through its debugfs directory: one command a
+ * write to "control", the result in "last_relid" and "last_error".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HVSIM_DEFAULT_DIR	"/sys/kernel/debug/hv_hostsim"
+#define HVSIM_MODULE_DIR	"/sys/module/hv_hostsim"
+#define HVSIM_CMD_MAX		128	/* as the module takes, newline included */
+
+/* Exit 1 with "hvsim: MESSAGE"; a macro, so that fprintf checks the format. */
+#define die(...)						\
+	do {							\
+		fprintf(stderr, "%s: ", prog);			\
+		fprintf(stderr, __VA_ARGS__);			\
+		fputc('\n', stderr);				\
+		exit(1);					\
+	} while (0)
+
+static const char *prog = "hvsim";
+static const char *dir;
+
+static const char usage_text[] =
+"usage: hvsim offer CLASS [INSTANCE-GUID]\n"
+"       hvsim subchannels RELID N\n"
+"       hvsim rescind RELID\n"
+"       hvsim list\n"
+"       hvsim status\n"
+"       hvsim --help\n";
+
+static const char help_text[] =
+"NAME\n"
+"    hvsim - drive the simulated Hyper-V host of hyperv-dkms's tests\n"
+"\n"
+"SYNOPSIS\n"
+"    hvsim offer CLASS [INSTANCE-GUID]\n"
+"    hvsim subchannels RELID N\n"
+"    hvsim rescind RELID\n"
+"    hvsim list\n"
+"    hvsim status\n"
+"    hvsim --help\n"
+"\n"
+"DESCRIPTION\n"
+"    hv_hostsim is a kernel module that plays the Hyper-V host inside a test\n"
+"    guest, in place of Hyper-V. hvsim is its administrator's console: it\n"
+"    configures the devices the host offers on VMBus and shows the host's\n"
+"    view of the guest.\n"
+"\n"
+"COMMANDS\n"
+"    offer CLASS [INSTANCE-GUID]\n"
+"        Add a device and print its relid. The guest gets the offer at once\n"
+"        if it has asked for offers, otherwise when it does. CLASS is one\n"
+"        of network, scsi, ide, shutdown, timesync, heartbeat, kvp, vss,\n"
+"        fcopy, dm (dynamic memory), keyboard, mouse, synthvid, pci, fc,\n"
+"        echo (the simulator's own class c18c230f-6088-4676-96f6-\n"
+"        fe7d45135f01), or a class GUID. Without INSTANCE-GUID the host\n"
+"        picks a random one.\n"
+"\n"
+"    subchannels RELID N\n"
+"        Add N sub-channels to the primary device RELID and print their\n"
+"        relids. They are offered after the primary, and only to guests\n"
+"        that negotiated VMBus protocol 2.4 or newer.\n"
+"\n"
+"    rescind RELID\n"
+"        Remove a device, its sub-channels first. A channel the guest was\n"
+"        offered stays \"rescinded-pending\", keeping its relid, until the\n"
+"        guest releases it.\n"
+"\n"
+"    list\n"
+"        One device a line: RELID CLASS-NAME CLASS-GUID INSTANCE-GUID\n"
+"        SUBCHANNEL-INDEX STATE, where STATE is offered, rescinded-pending\n"
+"        or configured-not-offered.\n"
+"\n"
+"    status\n"
+"        The host's state and counters, one \"key value\" a line.\n"
+"\n"
+"LIMITS\n"
+"    At most 64 devices, sub-channels and unreleased rescinded channels\n"
+"    included. Relids are the lowest free numbers from 1; a rescinded\n"
+"    relid is free again only once the guest released it.\n"
+"\n"
+"ENVIRONMENT\n"
+"    HVSIM_DEBUGFS\n"
+"        The module's debugfs directory (default " HVSIM_DEFAULT_DIR ").\n"
+"\n"
+"EXIT STATUS\n"
+"    0 on success, 1 when the host refused the command or cannot be\n"
+"    reached (the host's reason is printed), 2 for bad usage.\n"
+"\n"
+"EXAMPLES\n"
+"    modprobe hv_hostsim\n"
+"    hvsim offer network        # prints the new relid, e.g. 1\n"
+"    hvsim subchannels 1 3\n"
+"    modprobe hv_vmbus          # the guest connects and gets the offers\n"
+"    hvsim rescind 1\n";
+
+static void usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(2);
+}
+
+static void path_of(char *buf, size_t size, const char *name)
+{
+	if ((size_t)snprintf(buf, size, "%s/%s", dir, name) >= size)
+		die("%s: path too long", dir);
+}
+
+/* The module's directory must be there, or say why it is not. */
+static void check_host(void)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			die("%s is not a directory", dir);
+		return;
+	}
+	if (errno != ENOENT)
+		die("%s: %s", dir, strerror(errno));
+	if (stat(HVSIM_MODULE_DIR, &st) == 0)
+		die("hv_hostsim is loaded but %s is missing%s", dir,
+		    " (is debugfs mounted? mount -t debugfs none /sys/kernel/debug)");
+	die("hv_hostsim is not loaded (modprobe hv_hostsim)");
+}
+
+/* Read a small file of the module's into buf; 0, or -1 with errno set. */
+static int read_file(const char *name, char *buf, size_t size)
+{
+	char path[4096];
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	path_of(path, sizeof(path), name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	while (len + 1 < size) {
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+
+			close(fd);
+			errno = err;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	close(fd);
+	return 0;
+}
+
+/* Copy a file of the module's to stdout. */
+static void cat(const char *name)
+{
+	char path[4096], buf[4096];
+	ssize_t n;
+	int fd;
+
+	check_host();
+	path_of(path, sizeof(path), name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die("%s: %s", path, strerror(errno));
+		if (n == 0)
+			break;
+		if (fwrite(buf, 1, n, stdout) != (size_t)n)
+			die("stdout: %s", strerror(errno));
+	}
+	close(fd);
+}
+
+/*
+ * Send one command line to the host. On refusal, exit 1 with the errno
+ * text and the host's own reason from last_error.
+ */
+static void send_command(int argc, char **argv)
+{
+	char path[4096], line[HVSIM_CMD_MAX + 1], why[1024];
+	size_t len = 0;
+	ssize_t n;
+	int i, fd, err;
+
+	for (i = 0; i < argc; i++) {
+		int w = snprintf(line + len, sizeof(line) - len, "%s%s",
+				 i ? " " : "", argv[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(line) - len)
+			die("%s: command too long (at most %d bytes)", argv[0],
+			    HVSIM_CMD_MAX - 1);
+		len += w;
+	}
+	if (len + 1 >= sizeof(line))
+		die("%s: command too long (at most %d bytes)", argv[0], HVSIM_CMD_MAX - 1);
+	line[len++] = '\n';
+	line[len] = '\0';
+
+	check_host();
+	path_of(path, sizeof(path), "control");
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	do {
+		n = write(fd, line, len);
+	} while (n < 0 && errno == EINTR);
+	err = errno;
+	close(fd);
+	if (n == (ssize_t)len)
+		return;
+	if (n >= 0)
+		die("%s: short write to %s", argv[0], path);
+	if (read_file("last_error", why, sizeof(why)) == 0 && why[0]) {
+		why[strcspn(why, "\n")] = '\0';
+		die("%s: %s: %s", argv[0], strerror(err), why);
+	}
+	die("%s: %s", argv[0], strerror(err));
+}
+
+/* Print the relids the last command created. */
+static void print_relids(const char *cmd)
+{
+	char buf[1024];
+
+	if (read_file("last_relid", buf, sizeof(buf)) < 0)
+		die("%s: cannot read last_relid: %s", cmd, strerror(errno));
+	if (!buf[0])
+		die("%s: the host reported no new relid", cmd);
+	fputs(buf, stdout);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	dir = getenv("HVSIM_DEBUGFS");
+	if (!dir || !*dir)
+		dir = HVSIM_DEFAULT_DIR;
+	if (argc < 2)
+		usage();
+	cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		if (argc != 2)
+			usage();
+		fputs(help_text, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "offer")) {
+		if (argc < 3 || argc > 4)
+			usage();
+		send_command(argc - 1, argv + 1);
+		print_relids(cmd);
+	} else if (!strcmp(cmd, "subchannels")) {
+		if (argc != 4)
+			usage();
+		send_command(argc - 1, argv + 1);
+		print_relids(cmd);
+	} else if (!strcmp(cmd, "rescind")) {
+		if (argc != 3)
+			usage();
+		send_command(argc - 1, argv + 1);
+	} else if (!strcmp(cmd, "list")) {
+		if (argc != 2)
+			usage();
+		cat("control");
+	} else if (!strcmp(cmd, "status")) {
+		if (argc != 2)
+			usage();
+		cat("status");
+	} else {
+		fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
+		usage();
+	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		die("stdout: %s", strerror(errno));
+	return 0;
+}
