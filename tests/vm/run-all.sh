@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Run the VM scenarios on the kernels of the matrix and the debug kernel.
-# Builds our modules for each kernel first. TAP on stdout.
+# Builds our modules for each kernel first, then runs the VMs, HV_VM_JOBS at
+# a time (default 2: a TCG guest keeps about one core busy). TAP on stdout,
+# in a fixed order whatever the order the runs finish in.
 #
 # usage: tests/vm/run-all.sh [-k "KERNEL..."] [SCENARIO...]
 #   -k    kernels to use (default: bullseye bookworm trixie sid debug)
@@ -21,12 +23,16 @@ if [ $# -gt 0 ]; then
 else
 	scenarios=$(cd "$HV_TOP/tests/scenarios" && ls -- *.sh | sed 's/\.sh$//')
 fi
+jobs=${HV_VM_JOBS:-2}
 
 status=0
+outdir=$(mktemp -d)
+trap 'rm -rf "$outdir"' EXIT
+runs=()
 for k in $kernels; do
-	if ! "$HV_TOP/tests/matrix/build-modules.sh" "$k" 2>"$HV_CACHE/build-$k.err"; then
+	if ! "$HV_TOP/tests/matrix/build-modules.sh" "$k" 2>"$outdir/build-$k.err"; then
 		echo "not ok - $k: building our modules for the VM"
-		sed 's/^/#   /' "$HV_CACHE/build-$k.err" | tail -10
+		sed 's/^/#   /' "$outdir/build-$k.err" | tail -10
 		status=1
 		continue
 	fi
@@ -35,7 +41,26 @@ for k in $kernels; do
 		if [ -n "$only" ] && ! echo " $only " | grep -q " $k "; then
 			continue
 		fi
-		"$HV_TOP/tests/vm/run.sh" "$k" "$s" || status=1
+		runs+=("$k $s")
 	done
+done
+
+# the debug kernel's runs are the longest: start them first
+mapfile -t order < <(printf '%s\n' "${runs[@]}" | awk '{ print ($1 == "debug" ? 0 : 1), NR - 1 }' |
+	sort -k1,1n -k2,2n | cut -d' ' -f2)
+running=0
+for i in "${order[@]}"; do
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	read -r k s <<<"${runs[$i]}"
+	( "$HV_TOP/tests/vm/run.sh" "$k" "$s" >"$outdir/$i.out" 2>&1; echo $? >"$outdir/$i.rc" ) &
+	running=$((running + 1))
+done
+wait
+for i in "${!runs[@]}"; do
+	cat "$outdir/$i.out"
+	[ "$(cat "$outdir/$i.rc" 2>/dev/null)" = 0 ] || status=1
 done
 exit $status

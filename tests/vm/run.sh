@@ -23,6 +23,8 @@
 #                          tests/hostsim/cli), built and included
 #   # timeout: SECONDS     hard limit for the whole run (default 120)
 #   # memory: SIZE         guest RAM (default 1G)
+#   # cpus: N              guest CPUs (default 1: under TCG each vCPU is a
+#                          host thread, so one-CPU guests can run side by side)
 #   # qemu: ARGS...        extra QEMU arguments (e.g. memory slots)
 #   # append: ARGS...      extra kernel command line
 #   # disk: SIZE           a blank raw disk of SIZE (e.g. 256M) as virtio
@@ -60,6 +62,7 @@ kver=$(cat "$kdir/kver")
 header() { sed -n "s/^# $1: *//p" "$scenario" | head -1; }
 timeout_s=$(header timeout); timeout_s=${timeout_s:-120}
 memory=$(header memory); memory=${memory:-1G}
+cpus=$(header cpus); cpus=${cpus:-1}
 
 fail() { echo "not ok - $tag: $*"; exit 1; }
 
@@ -195,7 +198,7 @@ fi
 start=$(date +%s.%N)
 # shellcheck disable=SC2046
 timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
-	-machine q35,accel=tcg -cpu max -smp 2 -m "$memory" \
+	-machine q35,accel=tcg -cpu max -smp "$cpus" -m "$memory" \
 	-nodefaults -display none -no-reboot -monitor none \
 	-serial "file:$work/console.log" -serial "file:$work/verdict.log" \
 	-kernel "$kdir/vmlinuz" -initrd "$work/initrd.gz" \
