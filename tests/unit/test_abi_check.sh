@@ -28,21 +28,7 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 FIX=$TOP/tests/unit/abi-fixtures
 ABI_CHECK=${ABI_CHECK:-$TOP/tests/matrix/abi-check.sh}
 
-n=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
+. "$TOP/tests/lib/tap.sh"
 
 # verdict DESCRIPTION: one assertion, on the status of the command before;
 # on failure, show what the checker printed.

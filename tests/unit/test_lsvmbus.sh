@@ -28,21 +28,7 @@ MAKEVARS=(OUTPUT="$BUILD" HARDEN=-fstack-protector-strong
 	  EXTRA_CFLAGS="-O1 -g $SAN" EXTRA_LDFLAGS="$SAN")
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 
-n=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
+. "$TOP/tests/lib/tap.sh"
 
 # check DESCRIPTION COMMAND...: one assertion, on COMMAND's status.
 check() {
