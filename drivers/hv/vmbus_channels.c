@@ -209,8 +209,11 @@ void vmbus_onoffer(const struct vmbus_channel_offer_channel *offer)
 	INIT_LIST_HEAD(&channel->sc_list);
 	init_completion(&channel->rescind_event);
 	spin_lock_init(&channel->sched_lock);
-	channel->monitor_grp = offer->monitorid / 32;
-	channel->monitor_bit = offer->monitorid % 32;
+	/* the monitor id was range-checked only if the host allocated one */
+	if (offer->monitor_allocated) {
+		channel->monitor_grp = offer->monitorid / 32;
+		channel->monitor_bit = offer->monitorid % 32;
+	}
 	channel->is_dedicated_interrupt = win7 && offer->is_dedicated_interrupt;
 	channel->sig_event = win7 ? offer->connection_id : HV_VMBUS_EVENT_CONN_ID;
 	channel->target_cpu = 0;
