@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/hyperv.h>
@@ -56,9 +57,19 @@ struct vmbus_chan_work {
 	struct vmbus_channel *channel;
 };
 
-static void vmbus_free_channel(struct vmbus_channel *channel)
+/**
+ * vmbus_free_channel() - free a channel that left the relid table
+ * @channel: the channel; what its driver left open is released first
+ *
+ * The memory goes a grace period later: an event for the relid may still
+ * be looking at it (vmbus_on_event() runs under RCU).
+ */
+void vmbus_free_channel(struct vmbus_channel *channel)
 {
-	kfree(channel);
+	struct vmbus_chan *vc = to_vmbus_chan(channel);
+
+	vmbus_chan_release_resources(channel);
+	kfree_rcu(vc, rcu);
 }
 
 static void vmbus_release_relid(u32 relid)
@@ -183,6 +194,7 @@ void vmbus_onoffer(const struct vmbus_channel_offer_channel *offer)
 {
 	struct vmbus_channel *channel, *primary = NULL;
 	bool win7 = vmbus_core.version >= VERSION_WIN7;
+	struct vmbus_chan *vc;
 	work_func_t fn;
 
 	mutex_lock(&vmbus_core.channels_lock);
@@ -196,16 +208,18 @@ void vmbus_onoffer(const struct vmbus_channel_offer_channel *offer)
 			goto out;
 		}
 	}
-	channel = kzalloc(sizeof(*channel), GFP_KERNEL);
-	if (!channel)
+	vc = kzalloc(sizeof(*vc), GFP_KERNEL);
+	if (!vc)
 		goto out;
+	channel = &vc->channel;
 	channel->offermsg = *offer;
 	if (!win7) {
 		/* fields added in win7: reserved before, whatever they hold */
 		channel->offermsg.is_dedicated_interrupt = 0;
 		channel->offermsg.connection_id = 0;
 	}
-	channel->state = CHANNEL_OFFER_STATE;
+	/* accepted: drivers may open it from now on */
+	channel->state = CHANNEL_OPEN_STATE;
 	INIT_LIST_HEAD(&channel->sc_list);
 	init_completion(&channel->rescind_event);
 	spin_lock_init(&channel->sched_lock);
@@ -218,10 +232,13 @@ void vmbus_onoffer(const struct vmbus_channel_offer_channel *offer)
 	channel->sig_event = win7 ? offer->connection_id : HV_VMBUS_EVENT_CONN_ID;
 	channel->target_cpu = 0;
 	channel->callback_mode = HV_CALL_BATCHED;
+#ifdef HV_HAVE_MAX_PKT_SIZE
+	channel->max_pkt_size = VMBUS_DEFAULT_MAX_PKT_SIZE;
+#endif
 	channel->device_id = vmbus_dev_type(&offer->offer.if_type);
 
 	if (xa_err(xa_store(&vmbus_core.channels, offer->child_relid, channel, GFP_KERNEL))) {
-		kfree(channel);
+		kfree(vc);
 		goto out;
 	}
 	if (primary) {
@@ -235,46 +252,97 @@ void vmbus_onoffer(const struct vmbus_channel_offer_channel *offer)
 		if (primary)
 			list_del(&channel->sc_list);
 		xa_erase(&vmbus_core.channels, offer->child_relid);
-		kfree(channel);
+		kfree_rcu(vc, rcu);
 	}
 out:
 	mutex_unlock(&vmbus_core.channels_lock);
 }
 
-static void vmbus_rescind_work(struct work_struct *work)
+/* Take a sub-channel out of the table and free it; relid left to caller. */
+static void vmbus_drop_subchannel(struct vmbus_channel *sc)
 {
-	struct vmbus_chan_work *cw = container_of(work, struct vmbus_chan_work, work);
-	struct vmbus_channel *channel = cw->channel, *sc, *tmp;
-	u32 relid = channel->offermsg.child_relid;
+	lockdep_assert_held(&vmbus_core.channels_lock);
+	list_del(&sc->sc_list);
+	xa_erase(&vmbus_core.channels, sc->offermsg.child_relid);
+}
 
-	kfree(cw);
-	if (channel->primary_channel) {
-		if (channel->chn_rescind_callback)
-			channel->chn_rescind_callback(channel);
-		mutex_lock(&vmbus_core.channels_lock);
-		list_del(&channel->sc_list);
-		xa_erase(&vmbus_core.channels, relid);
-		mutex_unlock(&vmbus_core.channels_lock);
-		vmbus_free_channel(channel);
-		vmbus_release_relid(relid);
-		return;
-	}
-	/* sub-channels the host did not rescind first go with their primary */
+/*
+ * Remove a primary channel: its device first (whose driver closes the
+ * channel and its sub-channels), then the sub-channels, which a driver may
+ * hold until then. With @release, tell the host each relid is free.
+ */
+static void vmbus_remove_primary(struct vmbus_channel *channel, bool release)
+{
+	u32 relid = channel->offermsg.child_relid;
+	struct vmbus_channel *sc, *tmp;
+	LIST_HEAD(subs);
+
 	mutex_lock(&vmbus_core.channels_lock);
-	list_for_each_entry_safe(sc, tmp, &channel->sc_list, sc_list) {
+	list_splice_init(&channel->sc_list, &subs);
+	list_for_each_entry(sc, &subs, sc_list)
+		xa_erase(&vmbus_core.channels, sc->offermsg.child_relid);
+	xa_erase(&vmbus_core.channels, relid);
+	/* the driver's vmbus_close() walks sc_list: give it the subs back */
+	list_splice_init(&subs, &channel->sc_list);
+	mutex_unlock(&vmbus_core.channels_lock);
+
+	if (channel->device_obj)
+		get_device(&channel->device_obj->device);
+	if (channel->device_obj)
+		device_unregister(&channel->device_obj->device);
+
+	mutex_lock(&vmbus_core.channels_lock);
+	list_splice_init(&channel->sc_list, &subs);
+	mutex_unlock(&vmbus_core.channels_lock);
+	list_for_each_entry_safe(sc, tmp, &subs, sc_list) {
 		u32 sc_relid = sc->offermsg.child_relid;
 
 		list_del(&sc->sc_list);
-		xa_erase(&vmbus_core.channels, sc_relid);
 		vmbus_free_channel(sc);
-		vmbus_release_relid(sc_relid);
+		if (release)
+			vmbus_release_relid(sc_relid);
 	}
-	xa_erase(&vmbus_core.channels, relid);
-	mutex_unlock(&vmbus_core.channels_lock);
 	if (channel->device_obj)
-		device_unregister(&channel->device_obj->device);
+		put_device(&channel->device_obj->device);
 	else
 		vmbus_free_channel(channel);
+	if (release)
+		vmbus_release_relid(relid);
+}
+
+static void vmbus_rescind_work(struct work_struct *work)
+{
+	struct vmbus_chan_work *cw = container_of(work, struct vmbus_chan_work, work);
+	struct vmbus_channel *channel = cw->channel;
+	u32 relid = channel->offermsg.child_relid;
+
+	kfree(cw);
+	if (!channel->primary_channel) {
+		if (channel->chn_rescind_callback)
+			channel->chn_rescind_callback(channel);
+		/* hv_sock removes its device itself, when the socket goes */
+		if (channel->chn_rescind_callback && is_hvsock_channel(channel))
+			return;
+		vmbus_remove_primary(channel, true);
+		return;
+	}
+	/*
+	 * A sub-channel whose driver wants to know, or that is in use, stays
+	 * (marked rescinded: sends fail, opens fail) until its primary goes;
+	 * one nobody opened goes now.
+	 */
+	if (channel->chn_rescind_callback) {
+		channel->chn_rescind_callback(channel);
+		return;
+	}
+	mutex_lock(&vmbus_core.channels_lock);
+	if (channel->state != CHANNEL_OPEN_STATE || channel->ringbuffer_page) {
+		mutex_unlock(&vmbus_core.channels_lock);
+		return;
+	}
+	vmbus_drop_subchannel(channel);
+	mutex_unlock(&vmbus_core.channels_lock);
+	vmbus_free_channel(channel);
 	vmbus_release_relid(relid);
 }
 
@@ -314,7 +382,7 @@ void vmbus_remove_all_channels(void)
 
 	flush_workqueue(vmbus_core.dev_wq);
 	for (;;) {
-		struct vmbus_channel *primary = NULL, *sc, *tmp;
+		struct vmbus_channel *primary = NULL;
 
 		mutex_lock(&vmbus_core.channels_lock);
 		xa_for_each(&vmbus_core.channels, relid, ch) {
@@ -323,20 +391,55 @@ void vmbus_remove_all_channels(void)
 				break;
 			}
 		}
-		if (!primary) {
-			mutex_unlock(&vmbus_core.channels_lock);
-			break;
-		}
-		list_for_each_entry_safe(sc, tmp, &primary->sc_list, sc_list) {
-			list_del(&sc->sc_list);
-			xa_erase(&vmbus_core.channels, sc->offermsg.child_relid);
-			vmbus_free_channel(sc);
-		}
-		xa_erase(&vmbus_core.channels, primary->offermsg.child_relid);
 		mutex_unlock(&vmbus_core.channels_lock);
-		if (primary->device_obj)
-			device_unregister(&primary->device_obj->device);
-		else
-			vmbus_free_channel(primary);
+		if (!primary)
+			break;
+		vmbus_remove_primary(primary, false);
 	}
 }
+
+/**
+ * vmbus_device_unregister() - remove a VMBus device
+ * @device_obj: the device
+ */
+void vmbus_device_unregister(struct hv_device *device_obj)
+{
+	device_unregister(&device_obj->device);
+}
+EXPORT_SYMBOL_GPL(vmbus_device_unregister);
+
+/**
+ * vmbus_hvsock_device_unregister() - remove a closed Hyper-V socket's device
+ * @channel: the socket's channel
+ *
+ * hv_sock calls this when the socket goes; the host rescinds the channel
+ * when the connection closes, and the device and channel go after that.
+ */
+void vmbus_hvsock_device_unregister(struct vmbus_channel *channel)
+{
+	if (WARN_ON(!is_hvsock_channel(channel)))
+		return;
+	while (!READ_ONCE(channel->probe_done) || !READ_ONCE(channel->rescind))
+		msleep(1);
+	vmbus_remove_primary(channel, true);
+}
+EXPORT_SYMBOL_GPL(vmbus_hvsock_device_unregister);
+
+#ifdef HV_HAVE_SUBCHANNELS_PRESENT
+/**
+ * vmbus_are_subchannels_present() - whether a primary has sub-channels
+ * @primary: the primary channel
+ *
+ * Return: true if the host offered sub-channels of @primary.
+ */
+bool vmbus_are_subchannels_present(struct vmbus_channel *primary)
+{
+	bool present;
+
+	mutex_lock(&vmbus_core.channels_lock);
+	present = !list_empty(&primary->sc_list);
+	mutex_unlock(&vmbus_core.channels_lock);
+	return present;
+}
+EXPORT_SYMBOL_GPL(vmbus_are_subchannels_present);
+#endif

@@ -15,6 +15,10 @@
 #include "hv/vmbus_proto.h"
 #include "vmbus_core.h"
 
+/* The negotiated protocol version, for drivers that depend on it. */
+__u32 vmbus_proto_version;
+EXPORT_SYMBOL_GPL(vmbus_proto_version);
+
 #define VMBUS_CONNECT_TIMEOUT_MS	10000
 #define VMBUS_UNLOAD_TIMEOUT_MS		5000
 
@@ -85,6 +89,7 @@ static int vmbus_conn_negotiate(u32 version)
 		vmbus_core.msg_conn_id = HV_VMBUS_MSG_CONN_ID_OLD;
 	}
 	vmbus_core.version = version;
+	vmbus_proto_version = version;
 out:
 	kfree(w);
 	return ret;
@@ -185,5 +190,31 @@ void vmbus_disconnect(void)
 	if (ret)
 		pr_warn("the host did not acknowledge the unload (%d)\n", ret);
 	vmbus_core.version = 0;
+	vmbus_proto_version = 0;
 	vmbus_free_pages();
 }
+
+/**
+ * vmbus_send_tl_connect_request() - ask the host for a Hyper-V socket
+ * @shv_guest_servie_id: the guest's endpoint (service) id
+ * @shv_host_servie_id: the host service to connect to
+ *
+ * The host answers by offering a channel for the connection (or with a
+ * TL_CONNECT_RESULT error). Needs protocol 4.0 (Windows 10) or newer.
+ *
+ * Return: 0, -EINVAL on an older protocol, or a posting error.
+ */
+int vmbus_send_tl_connect_request(const guid_t *shv_guest_servie_id,
+				  const guid_t *shv_host_servie_id)
+{
+	struct vmbus_channel_tl_connect_request msg = {
+		.header.msgtype = CHANNELMSG_TL_CONNECT_REQUEST,
+		.guest_endpoint_id = *shv_guest_servie_id,
+		.host_service_id = *shv_host_servie_id,
+	};
+
+	if (vmbus_core.version < VERSION_WIN10)
+		return -EINVAL;
+	return vmbus_post_msg(vmbus_core.msg_conn_id, &msg, sizeof(msg));
+}
+EXPORT_SYMBOL_GPL(vmbus_send_tl_connect_request);

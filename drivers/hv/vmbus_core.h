@@ -6,6 +6,8 @@
 #define _HV_VMBUS_CORE_H
 
 #include <linux/completion.h>
+#include <linux/hyperv.h>
+#include <linux/uio.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/mutex.h>
@@ -19,6 +21,8 @@
  * struct vmbus_msg_waiter - a caller waiting for one host message
  * @node:	 on vmbus_core.waiters while waiting
  * @msgtype:	 the CHANNELMSG_* type awaited
+ * @keyed:	 match @key too (see vmbus_msg_key())
+ * @key:	 the relid or GPADL handle the answer must carry
  * @response:	 a copy of the message, once it arrived
  * @size:	 its size in bytes
  * @done:	 completed when the message arrived
@@ -26,6 +30,8 @@
 struct vmbus_msg_waiter {
 	struct list_head node;
 	u32 msgtype;
+	bool keyed;
+	u32 key;
 	u8 response[HV_VMBUS_MSG_PAYLOAD_MAX];
 	u32 size;
 	struct completion done;
@@ -65,13 +71,69 @@ struct vmbus_core {
 
 extern struct vmbus_core vmbus_core;
 
+/**
+ * struct vmbus_chan - our private state around a struct vmbus_channel
+ * @channel:	 what drivers see; every channel is allocated as part of this
+ * @in_pkt_len:	 ring bytes of the inbound packet the iterator stands on
+ * @in_start:	 inbound read index when the current read batch began
+ * @in_broken:	 the host wrote a malformed packet: the ring is not read again
+ * @out_broken:	 the host published an invalid read index on the outbound ring
+ * @in_bad_pkts: malformed or oversized inbound packets dropped
+ * @rcu:	 frees it a grace period after it left the relid table
+ */
+struct vmbus_chan {
+	struct vmbus_channel channel;
+	u32 in_pkt_len;
+	u32 in_start;
+	bool in_broken;
+	bool out_broken;
+	u64 in_bad_pkts;
+	struct rcu_head rcu;
+};
+
+static inline struct vmbus_chan *to_vmbus_chan(struct vmbus_channel *channel)
+{
+	return container_of(channel, struct vmbus_chan, channel);
+}
+
+/* How long a channel request (GPADL, open, close) may wait for the host. */
+#define VMBUS_CHAN_REQUEST_TIMEOUT_MS	20000
+
 /* vmbus_msg.c: messages to and from the host */
 void vmbus_on_message(void *ctx, const void *payload, u32 size);
 void vmbus_on_event(void *ctx, u32 relid);
 int vmbus_post_msg(u32 connection_id, const void *msg, u32 size);
 void vmbus_waiter_init(struct vmbus_msg_waiter *w, u32 msgtype);
+void vmbus_waiter_init_key(struct vmbus_msg_waiter *w, u32 msgtype, u32 key);
+void vmbus_waiter_add(struct vmbus_msg_waiter *w);
+int vmbus_waiter_wait(struct vmbus_msg_waiter *w, struct vmbus_channel *channel,
+		      unsigned int timeout_ms);
 int vmbus_call(u32 connection_id, const void *msg, u32 size,
 	       struct vmbus_msg_waiter *w, unsigned int timeout_ms);
+int vmbus_chan_call(struct vmbus_channel *channel, const void *msg, u32 size,
+		    struct vmbus_msg_waiter *w);
+
+/* vmbus_event.c: channel interrupts */
+void vmbus_chan_event_init(struct vmbus_channel *channel);
+void vmbus_chan_event_stop(struct vmbus_channel *channel);
+
+/* vmbus_ring.c: the two rings of an open channel */
+int vmbus_ring_init(struct vmbus_channel *channel, struct hv_ring_buffer_info *rbi,
+		    struct page *pages, u32 page_cnt, u32 max_pkt_size);
+void vmbus_ring_cleanup(struct hv_ring_buffer_info *rbi);
+int vmbus_ring_write(struct vmbus_channel *channel, const struct kvec *kv, u32 kv_cnt,
+		     u64 requestid, u64 *trans_id);
+int vmbus_ring_read(struct vmbus_channel *channel, void *buffer, u32 buflen,
+		    u32 *actual_len, u64 *requestid, bool raw);
+
+/* vmbus_requestor.c: request ids */
+int vmbus_rqstor_init(struct vmbus_channel *channel);
+void vmbus_rqstor_free(struct vmbus_channel *channel);
+u64 vmbus_rqstor_get(struct vmbus_channel *channel, const struct vmpacket_descriptor *desc,
+		     u64 requestid);
+
+/* vmbus_open.c: opening and closing channels */
+void vmbus_chan_release_resources(struct vmbus_channel *channel);
 
 /* vmbus_bus.c: the bus type */
 extern struct bus_type vmbus_bus;
@@ -80,6 +142,9 @@ extern struct bus_type vmbus_bus;
 void vmbus_onoffer(const struct vmbus_channel_offer_channel *offer);
 void vmbus_onrescind(const struct vmbus_channel_rescind_offer *msg);
 void vmbus_remove_all_channels(void);
+void vmbus_free_channel(struct vmbus_channel *channel);
+/* exported; the kernel declares it in a private header, or nowhere */
+void vmbus_device_unregister(struct hv_device *device_obj);
 
 /* vmbus_connection.c: connecting to and disconnecting from the host */
 int vmbus_connect(void);

@@ -48,26 +48,55 @@ struct vmbus_msg_work {
 };
 
 /*
- * Hand a message to the caller waiting for its type, if there is one. The
- * copy is made under the lock, so a caller that gave up waiting and took
- * its waiter off the list is never written to afterwards.
+ * The relid or GPADL handle an answer carries, which tells apart the
+ * answers to requests of the same type that are outstanding at once.
+ */
+static bool vmbus_msg_key(const struct vmbus_msg_work *mw, u32 msgtype, u32 *key)
+{
+	const void *m = mw->msg;
+
+	switch (msgtype) {
+	case CHANNELMSG_GPADL_CREATED:
+		*key = ((const struct vmbus_channel_gpadl_created *)m)->gpadl;
+		return true;
+	case CHANNELMSG_GPADL_TORNDOWN:
+		*key = ((const struct vmbus_channel_gpadl_torndown *)m)->gpadl;
+		return true;
+	case CHANNELMSG_OPENCHANNEL_RESULT:
+		*key = ((const struct vmbus_channel_open_result *)m)->child_relid;
+		return true;
+	case VMBUS_MSG_MODIFYCHANNEL_RESPONSE:
+		/* child_relid follows the header, as in every answer above */
+		*key = vmbus_msg_get_u32(m, VMBUS_MSG_HEADER_SIZE);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Hand a message to the caller waiting for it, if there is one. The copy is
+ * made under the lock, so a caller that gave up waiting and took its waiter
+ * off the list is never written to afterwards.
  */
 static bool vmbus_msg_complete_waiter(const struct vmbus_msg_work *mw, u32 msgtype)
 {
 	struct vmbus_msg_waiter *w;
 	unsigned long flags;
-	bool found = false;
+	bool found = false, has_key;
+	u32 key = 0;
 
+	has_key = vmbus_msg_key(mw, msgtype, &key);
 	spin_lock_irqsave(&vmbus_core.waiters_lock, flags);
 	list_for_each_entry(w, &vmbus_core.waiters, node) {
-		if (w->msgtype == msgtype) {
-			list_del_init(&w->node);
-			memcpy(w->response, mw->msg, mw->size);
-			w->size = mw->size;
-			complete(&w->done);
-			found = true;
-			break;
-		}
+		if (w->msgtype != msgtype || (w->keyed && (!has_key || w->key != key)))
+			continue;
+		list_del_init(&w->node);
+		memcpy(w->response, mw->msg, mw->size);
+		w->size = mw->size;
+		complete(&w->done);
+		found = true;
+		break;
 	}
 	spin_unlock_irqrestore(&vmbus_core.waiters_lock, flags);
 	return found;
@@ -130,16 +159,6 @@ void vmbus_on_message(void *ctx, const void *payload, u32 size)
 }
 
 /**
- * vmbus_on_event() - the host signalled a channel
- * @ctx: unused
- * @relid: the channel's relid
- */
-void vmbus_on_event(void *ctx, u32 relid)
-{
-	/* channels come with the next step of the core */
-}
-
-/**
  * vmbus_post_msg() - post a channel message to the host
  * @connection_id: the host connection to post to
  * @msg: the message, starting with struct vmbus_channel_message_header
@@ -176,8 +195,73 @@ void vmbus_waiter_init(struct vmbus_msg_waiter *w, u32 msgtype)
 {
 	INIT_LIST_HEAD(&w->node);
 	w->msgtype = msgtype;
+	w->keyed = false;
+	w->key = 0;
 	w->size = 0;
 	init_completion(&w->done);
+}
+
+/**
+ * vmbus_waiter_init_key() - prepare to wait for one answer of a type
+ * @w: the waiter
+ * @msgtype: the CHANNELMSG_* type to wait for
+ * @key: the relid (open, modify) or GPADL handle (GPADL) it must carry
+ */
+void vmbus_waiter_init_key(struct vmbus_msg_waiter *w, u32 msgtype, u32 key)
+{
+	vmbus_waiter_init(w, msgtype);
+	w->keyed = true;
+	w->key = key;
+}
+
+/**
+ * vmbus_waiter_add() - start listening, before the request is posted
+ * @w: the prepared waiter
+ */
+void vmbus_waiter_add(struct vmbus_msg_waiter *w)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vmbus_core.waiters_lock, flags);
+	list_add_tail(&w->node, &vmbus_core.waiters);
+	spin_unlock_irqrestore(&vmbus_core.waiters_lock, flags);
+}
+
+/**
+ * vmbus_waiter_wait() - wait for the answer, then stop listening
+ * @w: a waiter added with vmbus_waiter_add()
+ * @channel: give up when this channel is rescinded; NULL for none
+ * @timeout_ms: how long to wait
+ *
+ * Return: 0 with the answer in @w, -ENODEV (rescinded) or -ETIMEDOUT.
+ */
+int vmbus_waiter_wait(struct vmbus_msg_waiter *w, struct vmbus_channel *channel,
+		      unsigned int timeout_ms)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	unsigned long flags;
+	int ret = -ETIMEDOUT;
+
+	for (;;) {
+		/* wake up now and then to notice a rescind */
+		if (wait_for_completion_timeout(&w->done, msecs_to_jiffies(50))) {
+			ret = 0;
+			break;
+		}
+		if (channel && READ_ONCE(channel->rescind)) {
+			ret = -ENODEV;
+			break;
+		}
+		if (time_after(jiffies, deadline))
+			break;
+	}
+	spin_lock_irqsave(&vmbus_core.waiters_lock, flags);
+	list_del_init(&w->node);
+	spin_unlock_irqrestore(&vmbus_core.waiters_lock, flags);
+	/* an answer that raced with the give-up still counts */
+	if (ret && completion_done(&w->done))
+		ret = 0;
+	return ret;
 }
 
 /**
@@ -193,22 +277,45 @@ void vmbus_waiter_init(struct vmbus_msg_waiter *w, u32 msgtype)
 int vmbus_call(u32 connection_id, const void *msg, u32 size,
 	       struct vmbus_msg_waiter *w, unsigned int timeout_ms)
 {
-	unsigned long flags;
 	int ret;
 
-	spin_lock_irqsave(&vmbus_core.waiters_lock, flags);
-	list_add_tail(&w->node, &vmbus_core.waiters);
-	spin_unlock_irqrestore(&vmbus_core.waiters_lock, flags);
-
+	vmbus_waiter_add(w);
 	ret = vmbus_post_msg(connection_id, msg, size);
-	if (!ret && !wait_for_completion_timeout(&w->done, msecs_to_jiffies(timeout_ms)))
-		ret = -ETIMEDOUT;
+	if (ret) {
+		vmbus_waiter_wait(w, NULL, 0);
+		return ret;
+	}
+	return vmbus_waiter_wait(w, NULL, timeout_ms);
+}
 
-	spin_lock_irqsave(&vmbus_core.waiters_lock, flags);
-	list_del_init(&w->node);
-	spin_unlock_irqrestore(&vmbus_core.waiters_lock, flags);
-	/* an answer that raced with the timeout still counts */
-	if (ret == -ETIMEDOUT && completion_done(&w->done))
-		ret = 0;
+/**
+ * vmbus_chan_call() - a channel request: post it, wait for the answer
+ * @channel: the channel the request is about
+ * @msg: the request
+ * @size: its length
+ * @w: waiter, prepared with vmbus_waiter_init_key()
+ *
+ * Gives up when the channel is rescinded (the host then answers nothing)
+ * or after VMBUS_CHAN_REQUEST_TIMEOUT_MS.
+ *
+ * Return: 0 with the answer in @w, -ENODEV, -ETIMEDOUT or a posting error.
+ */
+int vmbus_chan_call(struct vmbus_channel *channel, const void *msg, u32 size,
+		    struct vmbus_msg_waiter *w)
+{
+	int ret;
+
+	if (READ_ONCE(channel->rescind))
+		return -ENODEV;
+	vmbus_waiter_add(w);
+	ret = vmbus_post_msg(vmbus_core.msg_conn_id, msg, size);
+	if (ret) {
+		vmbus_waiter_wait(w, NULL, 0);
+		return ret;
+	}
+	ret = vmbus_waiter_wait(w, channel, VMBUS_CHAN_REQUEST_TIMEOUT_MS);
+	if (ret == -ETIMEDOUT)
+		pr_err("relid %u: no answer from the host to message type %u in %u ms\n",
+		       channel->offermsg.child_relid, w->msgtype, VMBUS_CHAN_REQUEST_TIMEOUT_MS);
 	return ret;
 }

@@ -173,4 +173,72 @@ static inline u32 vmbus_ring_copy_in(u8 *data, u32 offset, const void *src,
 	return vmbus_ring_advance(offset, len, size);
 }
 
+/*
+ * Packets. Each packet in a ring is a 16-byte descriptor (type, offset8,
+ * len8, flags, trans_id; offset8 and len8 in units of 8 bytes, counted from
+ * the descriptor's start), the payload padded to a multiple of 8 bytes, and
+ * an 8-byte trailer that the writer fills with the write index at which the
+ * packet started, shifted left by 32.
+ */
+#define VMBUS_PKT_DESC_SIZE		16U
+#define VMBUS_PKT_TRAILER_SIZE		8U
+
+/**
+ * enum vmbus_pkt_status - what vmbus_ring_pkt_check() found at a read index
+ * @VMBUS_PKT_NONE:	not even a descriptor and trailer are readable yet
+ * @VMBUS_PKT_OK:	a well-formed packet that lies within the readable bytes
+ * @VMBUS_PKT_BAD:	the descriptor contradicts itself or the ring
+ */
+enum vmbus_pkt_status {
+	VMBUS_PKT_NONE,
+	VMBUS_PKT_OK,
+	VMBUS_PKT_BAD,
+};
+
+/**
+ * vmbus_ring_pkt_check() - validate a packet descriptor read from a ring
+ * @len8: the descriptor's len8, as read once from shared memory
+ * @offset8: its offset8, as read once
+ * @avail: bytes readable from the packet's start (vmbus_ring_bytes_to_read())
+ * @pkt_len: set, for VMBUS_PKT_OK, to the packet's length in bytes from the
+ *	     descriptor to the end of the padded payload (trailer excluded)
+ *
+ * The writer publishes a packet and its trailer at once, so a well-formed
+ * packet always lies whole within the readable bytes; one that does not
+ * (or whose payload would start inside its descriptor or past its end)
+ * means the other side is broken or hostile.
+ *
+ * Return: see enum vmbus_pkt_status.
+ */
+static inline enum vmbus_pkt_status vmbus_ring_pkt_check(u16 len8, u16 offset8, u32 avail,
+							 u32 *pkt_len)
+{
+	u32 len = (u32)len8 << 3, offset = (u32)offset8 << 3;
+
+	if (avail < VMBUS_PKT_DESC_SIZE + VMBUS_PKT_TRAILER_SIZE)
+		return VMBUS_PKT_NONE;
+	if (len < VMBUS_PKT_DESC_SIZE || offset < VMBUS_PKT_DESC_SIZE || offset > len ||
+	    len > avail - VMBUS_PKT_TRAILER_SIZE)
+		return VMBUS_PKT_BAD;
+	*pkt_len = len;
+	return VMBUS_PKT_OK;
+}
+
+/**
+ * vmbus_ring_pkt_total() - ring bytes a packet takes, trailer included
+ * @desc_len: bytes of the descriptor and any header that follows it
+ * @data_len: payload bytes
+ *
+ * Return: the packet's size in the ring, or 0 if it cannot be expressed
+ * (len8 is 16 bits: at most 512 KiB - 8 bytes before the trailer).
+ */
+static inline u32 vmbus_ring_pkt_total(u32 desc_len, u32 data_len)
+{
+	u64 len = ((u64)desc_len + data_len + 7) & ~7ULL;
+
+	if (len > 0xffffULL << 3)
+		return 0;
+	return (u32)len + VMBUS_PKT_TRAILER_SIZE;
+}
+
 #endif /* _HV_VMBUS_RING_H */

@@ -115,11 +115,38 @@ static void test_random_traffic(void)
 	       "random traffic: data intact, ring never full (%u errors)", bad);
 }
 
+static void test_pkt_check(void)
+{
+	u32 len = 0;
+
+	tap_ok(vmbus_ring_pkt_check(4, 2, 40, &len) == VMBUS_PKT_OK && len == 32,
+	       "a 32-byte packet with its trailer in 40 readable bytes is accepted");
+	tap_ok(vmbus_ring_pkt_check(4, 2, 39, &len) == VMBUS_PKT_BAD,
+	       "a packet whose trailer is not all readable is rejected");
+	tap_ok(vmbus_ring_pkt_check(4, 2, 16, &len) == VMBUS_PKT_NONE,
+	       "fewer bytes than a descriptor and trailer: no packet yet");
+	tap_ok(vmbus_ring_pkt_check(1, 1, 4096, &len) == VMBUS_PKT_BAD,
+	       "a packet shorter than its descriptor is rejected");
+	tap_ok(vmbus_ring_pkt_check(4, 1, 4096, &len) == VMBUS_PKT_BAD,
+	       "a payload starting inside the descriptor is rejected");
+	tap_ok(vmbus_ring_pkt_check(4, 5, 4096, &len) == VMBUS_PKT_BAD,
+	       "a payload starting past the packet's end is rejected");
+	tap_ok(vmbus_ring_pkt_check(0xffff, 2, 4096, &len) == VMBUS_PKT_BAD,
+	       "a length beyond the ring is rejected");
+	tap_ok(vmbus_ring_pkt_check(2, 2, 24, &len) == VMBUS_PKT_OK && len == 16,
+	       "a descriptor-only packet is accepted");
+	tap_ok(vmbus_ring_pkt_total(16, 1) == 32 && vmbus_ring_pkt_total(16, 8) == 32 &&
+	       vmbus_ring_pkt_total(16, 9) == 40, "packet sizes round up to 8 and add the trailer");
+	tap_ok(vmbus_ring_pkt_total(16, 0x80000) == 0,
+	       "a packet len8 cannot express is refused");
+}
+
 int main(void)
 {
 	test_index_validation();
 	test_first_chunk();
 	test_index_arithmetic();
 	test_random_traffic();
+	test_pkt_check();
 	return tap_done();
 }

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Channel interrupts: the host signalled a channel, and its driver's
+ * callback runs in the mode the driver chose (enum hv_callback_mode):
+ *
+ *  HV_CALL_ISR:     at once, in the signalling context;
+ *  HV_CALL_DIRECT:  from the channel's tasklet;
+ *  HV_CALL_BATCHED: from the tasklet with the inbound ring's interrupt mask
+ *		     set, so the host does not signal again while the driver
+ *		     drains the ring; after the callback the mask is cleared
+ *		     and, if packets arrived meanwhile, the tasklet runs again.
+ *
+ * The callback pointer is read and changed under channel->sched_lock, and a
+ * channel being closed clears it before killing the tasklet, so no callback
+ * runs once vmbus_chan_event_stop() returned.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hyperv.h>
+#include <linux/interrupt.h>
+#include <linux/rcupdate.h>
+
+#include "vmbus_core.h"
+
+static void vmbus_chan_tasklet(struct tasklet_struct *t)
+{
+	struct vmbus_channel *channel = from_tasklet(channel, t, callback_event);
+	void (*callback)(void *context);
+	void *context;
+
+	spin_lock(&channel->sched_lock);
+	callback = channel->onchannel_callback;
+	context = channel->channel_callback_context;
+	spin_unlock(&channel->sched_lock);
+	if (!callback)
+		return;
+	callback(context);
+	if (channel->callback_mode != HV_CALL_BATCHED)
+		return;
+	/* packets that came while the mask was set: go round again */
+	if (hv_end_read(&channel->inbound)) {
+		hv_begin_read(&channel->inbound);
+		tasklet_schedule(&channel->callback_event);
+	}
+}
+
+/**
+ * vmbus_chan_event_init() - prepare a channel's interrupt delivery
+ * @channel: a channel about to be opened
+ */
+void vmbus_chan_event_init(struct vmbus_channel *channel)
+{
+	tasklet_setup(&channel->callback_event, vmbus_chan_tasklet);
+}
+
+/**
+ * vmbus_chan_event_stop() - no callback runs for @channel after this
+ * @channel: an open channel
+ *
+ * Sleeps until a callback already running has returned.
+ */
+void vmbus_chan_event_stop(struct vmbus_channel *channel)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&channel->sched_lock, flags);
+	channel->onchannel_callback = NULL;
+	spin_unlock_irqrestore(&channel->sched_lock, flags);
+	tasklet_kill(&channel->callback_event);
+}
+
+/**
+ * vmbus_on_event() - the host signalled a channel
+ * @ctx: unused
+ * @relid: the channel's relid
+ *
+ * May run in interrupt context. Channels are looked up under RCU: a channel
+ * is freed only a grace period after it left the relid table.
+ */
+void vmbus_on_event(void *ctx, u32 relid)
+{
+	struct vmbus_channel *channel;
+	unsigned long flags;
+
+	rcu_read_lock();
+	channel = xa_load(&vmbus_core.channels, relid);
+	if (!channel)
+		goto out;
+	spin_lock_irqsave(&channel->sched_lock, flags);
+	if (!channel->onchannel_callback)
+		goto out_unlock;
+	switch (channel->callback_mode) {
+	case HV_CALL_ISR:
+		channel->onchannel_callback(channel->channel_callback_context);
+		break;
+	case HV_CALL_BATCHED:
+		hv_begin_read(&channel->inbound);
+		fallthrough;
+	case HV_CALL_DIRECT:
+		tasklet_schedule(&channel->callback_event);
+		break;
+	}
+out_unlock:
+	spin_unlock_irqrestore(&channel->sched_lock, flags);
+out:
+	rcu_read_unlock();
+}

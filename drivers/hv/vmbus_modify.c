@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Moving a channel's interrupts to another virtual processor
+ * (CHANNELMSG_MODIFYCHANNEL). Hosts of protocol 5.3 and newer confirm the
+ * move with MODIFYCHANNEL_RESPONSE; older ones do not answer.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hyperv.h>
+#include <linux/slab.h>
+
+#include "hv/vmbus_msg_check.h"
+#include "vmbus_core.h"
+
+static int vmbus_modify(struct vmbus_channel *channel, u32 relid, u32 target_vp)
+{
+	struct vmbus_channel_modifychannel msg = {
+		.header.msgtype = CHANNELMSG_MODIFYCHANNEL,
+		.child_relid = relid,
+		.target_vp = target_vp,
+	};
+	struct vmbus_msg_waiter *w;
+	u32 status;
+	int ret;
+
+	if (!channel || vmbus_core.version < HV_VMBUS_VERSION(5, 3))
+		return vmbus_post_msg(vmbus_core.msg_conn_id, &msg, sizeof(msg));
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	vmbus_waiter_init_key(w, VMBUS_MSG_MODIFYCHANNEL_RESPONSE, relid);
+	ret = vmbus_chan_call(channel, &msg, sizeof(msg), w);
+	if (!ret) {
+		/* child_relid, then status, follow the header */
+		status = vmbus_msg_get_u32(w->response, VMBUS_MSG_HEADER_SIZE + 4);
+		if (status) {
+			pr_err("relid %u: the host refused to move the channel to VP %u (status %#x)\n",
+			       relid, target_vp, status);
+			ret = -EIO;
+		}
+	}
+	kfree(w);
+	return ret;
+}
+
+#ifdef HV_HAVE_MODIFYCHANNEL_CHANNEL
+/**
+ * vmbus_send_modifychannel() - ask the host to signal a channel on a VP
+ * @channel: the channel
+ * @target_vp: the virtual processor's Hyper-V index
+ *
+ * Return: 0; -EIO if the host refused; -ETIMEDOUT, -ENODEV (rescinded) or
+ * a posting error.
+ */
+int vmbus_send_modifychannel(struct vmbus_channel *channel, u32 target_vp)
+{
+	return vmbus_modify(channel, channel->offermsg.child_relid, target_vp);
+}
+#else
+/**
+ * vmbus_send_modifychannel() - ask the host to signal a channel on a VP
+ * @child_relid: the channel's relid
+ * @target_vp: the virtual processor's Hyper-V index
+ *
+ * This kernel's API names the channel by relid and expects no answer.
+ *
+ * Return: 0 or a posting error.
+ */
+int vmbus_send_modifychannel(u32 child_relid, u32 target_vp)
+{
+	return vmbus_modify(NULL, child_relid, target_vp);
+}
+#endif
+EXPORT_SYMBOL_GPL(vmbus_send_modifychannel);
