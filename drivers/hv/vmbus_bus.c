@@ -24,23 +24,50 @@ static const struct hv_vmbus_device_id *vmbus_match_id(const struct hv_driver *d
 	return NULL;
 }
 
+/*
+ * A driver_override written to sysfs binds the device to the driver of
+ * that name only, whatever its id table says: 1 or 0 then, -1 without one.
+ */
+static int vmbus_match_override(struct device *device, const struct device_driver *driver)
+{
+#ifdef HV_HAVE_BUS_DRIVER_OVERRIDE
+	int ret = device_match_driver_override(device, driver);
+
+	return ret < 0 ? -1 : !!ret;
+#else
+	const struct hv_device *dev = device_to_hv_device(device);
+
+	if (!dev->driver_override)
+		return -1;
+	return !strcmp(dev->driver_override, driver->name);
+#endif
+}
+
 static int vmbus_bus_match(struct device *device, hv_bus_match_drv_t *driver)
 {
 	const struct hv_driver *drv = container_of(driver, const struct hv_driver, driver);
 	const struct hv_device *dev = device_to_hv_device(device);
+	int override;
 
 	/* hv_sock binds socket channels only, other drivers everything else */
 	if (drv->hvsock != is_hvsock_channel(dev->channel))
 		return 0;
+	override = vmbus_match_override(device, driver);
+	if (override >= 0)
+		return override;
 	return vmbus_match_id(drv, dev) ? 1 : 0;
 }
 
 static int vmbus_bus_probe(struct device *device)
 {
+	static const struct hv_vmbus_device_id vmbus_id_none;
 	struct hv_driver *drv = drv_to_hv_drv(device->driver);
 	struct hv_device *dev = device_to_hv_device(device);
 	const struct hv_vmbus_device_id *id = vmbus_match_id(drv, dev);
 
+	/* bound through driver_override: the driver gets an empty id */
+	if (!id && vmbus_match_override(device, device->driver) == 1)
+		id = &vmbus_id_none;
 	if (!id || !drv->probe)
 		return -ENODEV;
 	return drv->probe(dev, id);
@@ -136,7 +163,84 @@ static ssize_t channel_vp_mapping_show(struct device *device, struct device_attr
 }
 static DEVICE_ATTR_RO(channel_vp_mapping);
 
+static ssize_t state_show(struct device *device, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", device_to_hv_device(device)->channel->state);
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t numa_node_show(struct device *device, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", cpu_to_node(device_to_hv_device(device)->channel->target_cpu));
+}
+static DEVICE_ATTR_RO(numa_node);
+
+/* The primary channel's rings, as the per-channel files show them. */
+#define VMBUS_DEV_RING_ATTR(_name, _ring, _field)				\
+	static ssize_t _name##_show(struct device *device, struct device_attribute *attr, \
+				    char *buf)					\
+	{									\
+		struct hv_ring_buffer_debug_info info = {};			\
+										\
+		hv_ringbuffer_get_debuginfo(&device_to_hv_device(device)->channel->_ring, \
+					    &info);				\
+		return sysfs_emit(buf, "%u\n", info._field);			\
+	}									\
+	static DEVICE_ATTR_RO(_name)
+
+VMBUS_DEV_RING_ATTR(out_intr_mask, outbound, current_interrupt_mask);
+VMBUS_DEV_RING_ATTR(out_read_index, outbound, current_read_index);
+VMBUS_DEV_RING_ATTR(out_write_index, outbound, current_write_index);
+VMBUS_DEV_RING_ATTR(out_read_bytes_avail, outbound, bytes_avail_toread);
+VMBUS_DEV_RING_ATTR(out_write_bytes_avail, outbound, bytes_avail_towrite);
+VMBUS_DEV_RING_ATTR(in_intr_mask, inbound, current_interrupt_mask);
+VMBUS_DEV_RING_ATTR(in_read_index, inbound, current_read_index);
+VMBUS_DEV_RING_ATTR(in_write_index, inbound, current_write_index);
+VMBUS_DEV_RING_ATTR(in_read_bytes_avail, inbound, bytes_avail_toread);
+VMBUS_DEV_RING_ATTR(in_write_bytes_avail, inbound, bytes_avail_towrite);
+
+#ifndef HV_HAVE_BUS_DRIVER_OVERRIDE
+/* Before the driver core handled driver_override, each bus did. */
+static ssize_t driver_override_store(struct device *device, struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	struct hv_device *dev = device_to_hv_device(device);
+	int ret;
+
+	ret = driver_set_override(device, (const char **)&dev->driver_override, buf, count);
+	return ret ?: count;
+}
+
+static ssize_t driver_override_show(struct device *device, struct device_attribute *attr,
+				    char *buf)
+{
+	struct hv_device *dev = device_to_hv_device(device);
+	ssize_t len;
+
+	device_lock(device);
+	len = sysfs_emit(buf, "%s\n", dev->driver_override ?: "");
+	device_unlock(device);
+	return len;
+}
+static DEVICE_ATTR_RW(driver_override);
+#endif
+
 static struct attribute *vmbus_dev_attrs[] = {
+	&dev_attr_state.attr,
+	&dev_attr_numa_node.attr,
+	&dev_attr_out_intr_mask.attr,
+	&dev_attr_out_read_index.attr,
+	&dev_attr_out_write_index.attr,
+	&dev_attr_out_read_bytes_avail.attr,
+	&dev_attr_out_write_bytes_avail.attr,
+	&dev_attr_in_intr_mask.attr,
+	&dev_attr_in_read_index.attr,
+	&dev_attr_in_write_index.attr,
+	&dev_attr_in_read_bytes_avail.attr,
+	&dev_attr_in_write_bytes_avail.attr,
+#ifndef HV_HAVE_BUS_DRIVER_OVERRIDE
+	&dev_attr_driver_override.attr,
+#endif
 	&dev_attr_id.attr,
 	&dev_attr_class_id.attr,
 	&dev_attr_device_id.attr,
@@ -158,6 +262,9 @@ struct bus_type vmbus_bus = {
 	.shutdown = vmbus_bus_shutdown,
 	.uevent = vmbus_bus_uevent,
 	.dev_groups = vmbus_dev_groups,
+#ifdef HV_HAVE_BUS_DRIVER_OVERRIDE
+	.driver_override = true,
+#endif
 };
 
 /**

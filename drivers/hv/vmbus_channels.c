@@ -68,6 +68,7 @@ void vmbus_free_channel(struct vmbus_channel *channel)
 {
 	struct vmbus_chan *vc = to_vmbus_chan(channel);
 
+	vmbus_chan_sysfs_del(channel);
 	vmbus_chan_release_resources(channel);
 	kfree_rcu(vc, rcu);
 }
@@ -90,6 +91,9 @@ static void vmbus_device_release(struct device *device)
 
 	if (dev->channel)
 		vmbus_free_channel(dev->channel);
+#ifndef HV_HAVE_BUS_DRIVER_OVERRIDE
+	kfree(dev->driver_override);
+#endif
 	kfree(dev);
 }
 
@@ -133,6 +137,8 @@ static void vmbus_add_device_work(struct work_struct *work)
 		put_device(&dev->device);
 		return;
 	}
+	if (vmbus_chan_sysfs_add(channel))
+		pr_warn("relid %u: no channels/ directory in sysfs\n", channel->offermsg.child_relid);
 	channel->probe_done = true;
 }
 
@@ -142,6 +148,8 @@ static void vmbus_add_subchannel_work(struct work_struct *work)
 	struct vmbus_channel *sc = cw->channel, *primary = sc->primary_channel;
 
 	kfree(cw);
+	if (primary->device_obj && vmbus_chan_sysfs_add(sc))
+		pr_warn("relid %u: no channels/ directory in sysfs\n", sc->offermsg.child_relid);
 	if (primary->sc_creation_callback)
 		primary->sc_creation_callback(sc);
 }
@@ -286,10 +294,15 @@ static void vmbus_remove_primary(struct vmbus_channel *channel, bool release)
 	list_splice_init(&subs, &channel->sc_list);
 	mutex_unlock(&vmbus_core.channels_lock);
 
-	if (channel->device_obj)
+	/* channels/ goes first: it hangs below the device's directory */
+	list_for_each_entry(sc, &channel->sc_list, sc_list)
+		vmbus_chan_sysfs_del(sc);
+	vmbus_chan_sysfs_del(channel);
+	if (channel->device_obj) {
+		vmbus_chan_sysfs_del_kset(channel->device_obj);
 		get_device(&channel->device_obj->device);
-	if (channel->device_obj)
 		device_unregister(&channel->device_obj->device);
+	}
 
 	mutex_lock(&vmbus_core.channels_lock);
 	list_splice_init(&channel->sc_list, &subs);

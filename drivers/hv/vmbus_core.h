@@ -79,6 +79,7 @@ extern struct vmbus_core vmbus_core;
  * @in_broken:	 the host wrote a malformed packet: the ring is not read again
  * @out_broken:	 the host published an invalid read index on the outbound ring
  * @in_bad_pkts: malformed or oversized inbound packets dropped
+ * @sysfs_added: its channels/<relid> directory exists
  * @rcu:	 frees it a grace period after it left the relid table
  */
 struct vmbus_chan {
@@ -88,6 +89,7 @@ struct vmbus_chan {
 	bool in_broken;
 	bool out_broken;
 	u64 in_bad_pkts;
+	bool sysfs_added;
 	struct rcu_head rcu;
 };
 
@@ -131,6 +133,14 @@ int vmbus_rqstor_init(struct vmbus_channel *channel);
 void vmbus_rqstor_free(struct vmbus_channel *channel);
 u64 vmbus_rqstor_get(struct vmbus_channel *channel, const struct vmpacket_descriptor *desc,
 		     u64 requestid);
+
+/* vmbus_chan_sysfs.c: channels/<relid>/ */
+int vmbus_chan_sysfs_add(struct vmbus_channel *channel);
+void vmbus_chan_sysfs_del(struct vmbus_channel *channel);
+void vmbus_chan_sysfs_del_kset(struct hv_device *dev);
+
+/* vmbus_modify.c: moving a channel to another CPU */
+int vmbus_chan_retarget(struct vmbus_channel *channel, unsigned int cpu);
 
 /* vmbus_open.c: opening and closing channels */
 void vmbus_chan_release_resources(struct vmbus_channel *channel);

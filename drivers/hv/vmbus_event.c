@@ -89,6 +89,7 @@ void vmbus_on_event(void *ctx, u32 relid)
 	spin_lock_irqsave(&channel->sched_lock, flags);
 	if (!channel->onchannel_callback)
 		goto out_unlock;
+	channel->interrupts++;
 	switch (channel->callback_mode) {
 	case HV_CALL_ISR:
 		channel->onchannel_callback(channel->channel_callback_context);

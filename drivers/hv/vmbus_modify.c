@@ -6,7 +6,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/hyperv.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 
 #include "hv/vmbus_msg_check.h"
@@ -72,3 +74,40 @@ int vmbus_send_modifychannel(u32 child_relid, u32 target_vp)
 }
 #endif
 EXPORT_SYMBOL_GPL(vmbus_send_modifychannel);
+
+static DEFINE_MUTEX(vmbus_retarget_lock);
+
+/**
+ * vmbus_chan_retarget() - move an open channel's interrupts to @cpu
+ * @channel: the channel
+ * @cpu: an online CPU
+ *
+ * Needs protocol 4.1 (Windows 10 v4.1) or newer, where hosts support it.
+ *
+ * Return: 0; -EIO if the protocol is too old or the channel is not open;
+ * -EINVAL for an offline CPU; or the host's refusal.
+ */
+int vmbus_chan_retarget(struct vmbus_channel *channel, unsigned int cpu)
+{
+	int ret;
+
+	if (vmbus_core.version < HV_VMBUS_VERSION(4, 1))
+		return -EIO;
+	cpus_read_lock();
+	mutex_lock(&vmbus_retarget_lock);
+	if (!cpu_online(cpu)) {
+		ret = -EINVAL;
+	} else if (channel->state != CHANNEL_OPENED_STATE) {
+		ret = -EIO;
+	} else if (channel->target_cpu == cpu) {
+		ret = 0;
+	} else {
+		/* the simulated host numbers its virtual processors as our CPUs */
+		ret = vmbus_modify(channel, channel->offermsg.child_relid, cpu);
+		if (!ret)
+			WRITE_ONCE(channel->target_cpu, cpu);
+	}
+	mutex_unlock(&vmbus_retarget_lock);
+	cpus_read_unlock();
+	return ret;
+}

@@ -80,4 +80,16 @@
 #define HV_MODULE_IMPORT_NS(ns) MODULE_IMPORT_NS(ns)
 #endif
 
+/*
+ * struct hv_driver callbacks: remove returns void since 6.3
+ * (HV_HAVE_HV_DRIVER_REMOVE_VOID); before that it returned int, which the
+ * bus ignored: such a remove ends with "return 0" under
+ * #ifndef HV_HAVE_HV_DRIVER_REMOVE_VOID.
+ */
+#ifdef HV_HAVE_HV_DRIVER_REMOVE_VOID
+#define hv_driver_remove_ret_t void
+#else
+#define hv_driver_remove_ret_t int
+#endif
+
 #endif /* _HV_COMPAT_H */

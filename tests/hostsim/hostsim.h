@@ -8,8 +8,11 @@
 #ifndef _HOSTSIM_H
 #define _HOSTSIM_H
 
+#include <linux/atomic.h>
 #include <linux/bitmap.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 #include <linux/workqueue.h>
@@ -19,6 +22,12 @@
 
 /* The connection id the simulated host hands out for channel messages. */
 #define HVSIM_MSG_CONN_ID	1
+
+/* Protocol versions where the host's behaviour changes. */
+#define HVSIM_VERSION_WIN7	HV_VMBUS_VERSION(1, 1)	/* per-channel connection ids */
+#define HVSIM_VERSION_WIN8	HV_VMBUS_VERSION(2, 4)	/* sub-channels, SynIC event flags */
+#define HVSIM_VERSION_WIN10_V4_1 HV_VMBUS_VERSION(4, 1)	/* MODIFYCHANNEL */
+#define HVSIM_VERSION_WIN10_V5_3 HV_VMBUS_VERSION(5, 3)	/* MODIFYCHANNEL_RESPONSE */
 
 /*
  * Channels. Relids are small integers from 1, allocated lowest free first;
@@ -53,19 +62,27 @@ enum hvsim_conn_state {
 	HVSIM_CONNECTED,
 };
 
+struct hvsim_chan;
+
 /**
  * struct hvsim_class - a device class the host can offer
  * @name:	its name in commands and listings
  * @guid:	the class (interface type) GUID
  * @mmio_megabytes: MMIO space the offer asks the guest to reserve
  * @monitored:	Hyper-V offers its channels with monitor_allocated set
+ * @run:	the host's side of the device: reads and answers the packets of
+ *		an open channel (hostsim_chan.h); NULL for a class without
+ *		one, whose rings the host never touches
  */
 struct hvsim_class {
 	const char *name;
 	guid_t guid;
 	u16 mmio_megabytes;
 	bool monitored;
+	void (*run)(struct hvsim_chan *c);
 };
+
+#include "hostsim_chan.h"
 
 /*
  * What the guest knows of a device on the current connection. A device that
@@ -119,6 +136,17 @@ struct hvsim_dev {
  * @last_relids: relids created by the last offer or subchannels command
  * @n_last_relids: how many
  * @last_error:	why the last control command failed
+ * @chan_wq:	unbound queue of the channels' work items
+ * @chans:	the channels' data plane, indexed by relid - 1
+ * @gpadls:	the GPADLs the guest created or is creating (struct hvsim_gpadl)
+ * @n_gpadls:	how many of them are not refusal records
+ * @n_refused:	how many refusal records (HVSIM_GPADL_REFUSED) there are
+ * @gpadl_pages: pages the GPADLs describe, counted from their header
+ * @int_lock:	guards @int_page (taken in atomic context)
+ * @int_page:	the guest's interrupt page (protocols before 5.0), or NULL
+ * @rescind_requests: relids to rescind on behalf of fault injection
+ * @rescind_work: does so, with hvsim.lock, on @wq
+ * @signals_invalid: HvSignalEvent calls on no channel's connection
  * @stats:	counters shown in debugfs
  */
 struct hvsim {
@@ -136,6 +164,17 @@ struct hvsim {
 	u32 last_relids[HVSIM_MAX_DEVICES];
 	unsigned int n_last_relids;
 	char last_error[HVSIM_CMD_MAX + 256];
+	struct workqueue_struct *chan_wq;
+	struct hvsim_chan chans[HVSIM_MAX_DEVICES];
+	struct list_head gpadls;
+	unsigned int n_gpadls;
+	unsigned int n_refused;
+	unsigned long gpadl_pages;
+	spinlock_t int_lock; /* guards int_page */
+	unsigned long *int_page;
+	DECLARE_BITMAP(rescind_requests, HVSIM_MAX_DEVICES + 1);
+	struct work_struct rescind_work;
+	atomic64_t signals_invalid;
 	struct {
 		u64 msgs_in;
 		u64 msgs_out;
@@ -145,6 +184,12 @@ struct hvsim {
 		u32 offers_sent;
 		u32 rescinds_sent;
 		u32 relids_released;
+		u64 gpadls_created;
+		u64 gpadls_torndown;
+		u64 gpadls_refused;
+		u64 gpadl_teardowns_deferred;
+		u64 channels_opened;
+		u64 opens_refused;
 	} stats;
 };
 
@@ -157,6 +202,7 @@ bool hvsim_version_known(u32 version);
 void hvsim_reject(u32 msgtype, const char *why);
 
 /* hostsim_devices.c: the device table, offers and rescinds */
+struct hvsim_dev *hvsim_dev_get(u32 relid);
 int hvsim_dev_add(const struct hvsim_class *class, const guid_t *class_guid,
 		  const guid_t *instance);
 int hvsim_dev_add_subchannels(u32 relid, unsigned int n);
@@ -176,6 +222,21 @@ __printf(1, 2) void hvsim_cmd_fail(const char *fmt, ...);
 
 /* hostsim_main.c */
 void hvsim_send_to_guest(const void *msg, u32 size);
+
+/* hostsim_signal.c: HvSignalEvent from the guest, interrupts to it */
+void hvsim_signal_event(u32 connection_id);
+void hvsim_int_page_map(u64 gpa);
+void hvsim_int_page_unmap(void);
+void hvsim_int_page_raise(u32 relid);
+
+/* hostsim_fault.c: fault injection */
+int hvsim_cmd_fault(int argc, char **argv);
+void hvsim_fault_request_rescind(struct hvsim_chan *c);
+void hvsim_fault_rescind_work(struct work_struct *work);
+int hvsim_fault_show(const struct hvsim_fault *f, char *buf, size_t size);
+
+/* hostsim_selftest.c: the host checked against a built-in fake guest */
+int hvsim_selftest(void);
 
 /* hostsim_debugfs.c */
 int hvsim_debugfs_init(void);

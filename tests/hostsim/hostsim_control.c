@@ -9,6 +9,18 @@
  *                                 instance GUID when none is given
  *   subchannels RELID N           add N sub-channels to primary RELID
  *   rescind RELID                 remove a device (and its sub-channels)
+ *   fault RELID delay MS          wait MS ms (0 to 60000; 0: off) before
+ *                                 handling each packet of the channel
+ *   fault RELID drop N            consume the next N packets (0 to 1000000;
+ *                                 0: off) without answering them
+ *   fault RELID corrupt N         give the next N answers an invalid len8
+ *                                 (longer than the ring, or else shorter
+ *                                 than a descriptor)
+ *   fault RELID rescind-after N   rescind the device after N more answers
+ *   fault RELID clear             no more faults on RELID
+ *
+ * Faults act on the channels of devices whose class has a host side (echo)
+ * and last until cleared or until the device goes (hostsim_fault.c).
  *
  * A bad command fails the write with -EINVAL, says why in the kernel log and
  * in last_error; the relids a command created are in last_relid.
@@ -47,7 +59,7 @@ const struct hvsim_class hvsim_classes[] = {
 	{ .name = "synthvid", HV_SYNTHVID_GUID, .mmio_megabytes = 8 },
 	{ .name = "pci", HV_PCIE_GUID },
 	{ .name = "fc", HV_SYNTHFC_GUID },
-	{ .name = "echo", HVSIM_ECHO_GUID },
+	{ .name = "echo", HVSIM_ECHO_GUID, .run = hvsim_echo_run },
 };
 
 const unsigned int hvsim_n_classes = ARRAY_SIZE(hvsim_classes);
@@ -201,8 +213,11 @@ int hvsim_control(char *cmd, size_t len)
 		ret = hvsim_cmd_subchannels(argc, argv);
 	else if (!strcmp(argv[0], "rescind"))
 		ret = hvsim_cmd_rescind(argc, argv);
+	else if (!strcmp(argv[0], "fault"))
+		ret = hvsim_cmd_fault(argc, argv);
 	else
-		hvsim_cmd_fail("unknown command '%s' (offer, subchannels, rescind)", argv[0]);
+		hvsim_cmd_fail("unknown command '%s' (offer, subchannels, rescind, fault)",
+			       argv[0]);
 out:
 	mutex_unlock(&hvsim.lock);
 	return ret;

@@ -10,12 +10,30 @@
  *               (see hostsim_control.c)
  *   last_relid  the relids the last offer or subchannels command created
  *   last_error  why the last command failed (empty if it did not)
+ *   channels    one line per channel with data-plane state (open, GPADLs,
+ *               counters or faults), "key=value" words:
+ *                 relid class open broken gpadl (hex handle of the ring
+ *                 GPADL while open, else 0x0) gpadls (mapped GPADLs of the
+ *                 channel)
+ *                 send_ring recv_ring (data bytes of the guest-to-host and
+ *                 host-to-guest rings, named as the guest names them; 0
+ *                 while closed) target_vp opens pkts_in bytes_in pkts_out
+ *                 bytes_out (packets read from and written to the guest;
+ *                 bytes include descriptors, not trailers) sig_in (guest
+ *                 signals) sig_out (interrupts to the guest) sig_suppressed
+ *                 (packets written without an interrupt: masked or ring
+ *                 not empty before) host_ring_full (host-to-guest ring
+ *                 found without room) pending_wakeups (interrupts for the
+ *                 guest's pending_send_sz) bad_pkts dropped corrupted
+ *                 delayed (fault injection so far) faults (still to come:
+ *                 "none" or e.g. "delay:10,drop:2")
  *
  * Several writers at once each get their own command's result from the
  * write, but last_relid and last_error belong to whichever came last.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -42,10 +60,72 @@ static int hvsim_status_show(struct seq_file *s, void *unused)
 	seq_printf(s, "offers_sent %u\n", hvsim.stats.offers_sent);
 	seq_printf(s, "rescinds_sent %u\n", hvsim.stats.rescinds_sent);
 	seq_printf(s, "relids_released %u\n", hvsim.stats.relids_released);
+	seq_printf(s, "gpadls_mapped %u\n", hvsim_gpadl_count(0, HVSIM_GPADL_MAPPED));
+	seq_printf(s, "gpadl_pages %lu\n", hvsim.gpadl_pages);
+	seq_printf(s, "gpadls_created %llu\n", hvsim.stats.gpadls_created);
+	seq_printf(s, "gpadls_torndown %llu\n", hvsim.stats.gpadls_torndown);
+	seq_printf(s, "gpadls_refused %llu\n", hvsim.stats.gpadls_refused);
+	seq_printf(s, "gpadl_teardowns_deferred %llu\n", hvsim.stats.gpadl_teardowns_deferred);
+	seq_printf(s, "channels_open %u\n", hvsim_chans_open());
+	seq_printf(s, "channels_opened %llu\n", hvsim.stats.channels_opened);
+	seq_printf(s, "opens_refused %llu\n", hvsim.stats.opens_refused);
+	seq_printf(s, "rings_broken %llu\n", hvsim_rings_broken());
+	seq_printf(s, "signals_invalid %lld\n", (long long)atomic64_read(&hvsim.signals_invalid));
 	mutex_unlock(&hvsim.lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hvsim_status);
+
+static unsigned int hvsim_chan_gpadls(u32 relid)
+{
+	return hvsim_gpadl_count(relid, HVSIM_GPADL_RECEIVING) +
+	       hvsim_gpadl_count(relid, HVSIM_GPADL_MAPPED) +
+	       hvsim_gpadl_count(relid, HVSIM_GPADL_RELEASED);
+}
+
+static void hvsim_channel_show(struct seq_file *s, const struct hvsim_dev *d,
+			       struct hvsim_chan *c)
+{
+	const struct hvsim_chan_stats *st = &c->stats;
+	u64 sig_in = atomic64_read(&c->sig_in);
+	char faults[96];
+
+	mutex_lock(&c->lock);
+	if (!c->open && !st->opens && !sig_in && !hvsim_chan_gpadls(c->relid) &&
+	    !memchr_inv(&c->fault, 0, sizeof(c->fault)))
+		goto out;
+	hvsim_fault_show(&c->fault, faults, sizeof(faults));
+	seq_printf(s, "relid=%u class=%s open=%d broken=%d gpadl=0x%x gpadls=%u send_ring=%u recv_ring=%u target_vp=%u",
+		   c->relid, d->class->name, c->open, c->broken,
+		   c->gpadl ? c->gpadl->handle : 0,
+		   hvsim_gpadl_count(c->relid, HVSIM_GPADL_MAPPED), c->in.size, c->out.size,
+		   c->target_vp);
+	seq_printf(s, " opens=%llu pkts_in=%llu bytes_in=%llu pkts_out=%llu bytes_out=%llu",
+		   st->opens, st->pkts_in, st->bytes_in, st->pkts_out, st->bytes_out);
+	seq_printf(s, " sig_in=%llu sig_out=%llu sig_suppressed=%llu host_ring_full=%llu pending_wakeups=%llu",
+		   sig_in, st->sig_out, st->sig_suppressed, st->host_ring_full,
+		   st->pending_wakeups);
+	seq_printf(s, " bad_pkts=%llu dropped=%llu corrupted=%llu delayed=%llu faults=%s\n",
+		   st->bad_pkts, st->dropped, st->corrupted, st->delayed, faults);
+out:
+	mutex_unlock(&c->lock);
+}
+
+static int hvsim_channels_show(struct seq_file *s, void *unused)
+{
+	const struct hvsim_dev *d;
+	unsigned int i;
+
+	mutex_lock(&hvsim.lock);
+	for (i = 0; i < HVSIM_MAX_DEVICES; i++) {
+		d = hvsim_dev_get(i + 1);
+		if (d)
+			hvsim_channel_show(s, d, &hvsim.chans[i]);
+	}
+	mutex_unlock(&hvsim.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hvsim_channels);
 
 static int hvsim_control_show(struct seq_file *s, void *unused)
 {
@@ -137,6 +217,7 @@ int hvsim_debugfs_init(void)
 			    &hvsim_last_relid_fops);
 	debugfs_create_file("last_error", 0444, hvsim_debugfs_dir, NULL,
 			    &hvsim_last_error_fops);
+	debugfs_create_file("channels", 0444, hvsim_debugfs_dir, NULL, &hvsim_channels_fops);
 	return 0;
 }
 

@@ -4,8 +4,9 @@
  *
  * A device is configured by the administrator (the control file) and
  * offered to the guest once the guest has asked for offers; devices added
- * later are offered at once. Rescinding sends RESCIND_CHANNELOFFER and keeps
- * the device, and so its relid, until the guest answers RELID_RELEASED.
+ * later are offered at once. Rescinding stops the channel's data plane,
+ * sends RESCIND_CHANNELOFFER and keeps the device, and so its relid, until
+ * the guest answers RELID_RELEASED.
  * When the connection ends (UNLOAD, a new INITIATE_CONTACT, the guest
  * detaching), the host forgets what the guest saw: every device is offered
  * again on the next connection.
@@ -22,10 +23,13 @@
 #include "hv/vmbus_proto.h"
 #include "hostsim.h"
 
-#define HVSIM_VERSION_WIN7	HV_VMBUS_VERSION(1, 1)
-#define HVSIM_VERSION_WIN8	HV_VMBUS_VERSION(2, 4)
-
-static struct hvsim_dev *hvsim_dev_get(u32 relid)
+/**
+ * hvsim_dev_get() - the device of a relid
+ * @relid: the relid
+ *
+ * Return: the device, in any state but free, or NULL.
+ */
+struct hvsim_dev *hvsim_dev_get(u32 relid)
 {
 	struct hvsim_dev *d;
 
@@ -118,6 +122,7 @@ static void hvsim_dev_free(struct hvsim_dev *d)
 {
 	unsigned int i;
 
+	hvsim_chan_forget(d->relid);
 	clear_bit(d->monitor_id, hvsim.monitor_ids);
 	/* sub-channels still waiting for their release lose their primary */
 	if (!d->subidx)
@@ -324,6 +329,8 @@ static void hvsim_rescind_one(struct hvsim_dev *d)
 		hvsim_dev_free(d);
 		return;
 	}
+	/* the host stops using the channel before the guest hears of it */
+	hvsim_chan_rescind(d->relid);
 	memset(&msg, 0, sizeof(msg));
 	msg.header.msgtype = CHANNELMSG_RESCIND_CHANNELOFFER;
 	msg.child_relid = d->relid;
@@ -396,6 +403,7 @@ void hvsim_relid_released(const void *data, u32 size)
 	hvsim.stats.relids_released++;
 	if (d->state == HVSIM_DEV_OFFERED) {
 		pr_info("guest declined relid %u\n", d->relid);
+		hvsim_chan_release(d->relid);
 		d->state = HVSIM_DEV_DECLINED;
 		return;
 	}
@@ -409,6 +417,7 @@ void hvsim_relid_released(const void *data, u32 size)
  *
  * Offered devices go back to configured (offered again on the next
  * connection); rescinded ones the guest had not released yet are gone.
+ * Every channel stops and every GPADL is unmapped.
  */
 void hvsim_forget_offers(void)
 {
@@ -416,6 +425,7 @@ void hvsim_forget_offers(void)
 	unsigned int i;
 
 	lockdep_assert_held(&hvsim.lock);
+	hvsim_chans_disconnect();
 	hvsim.offers_requested = false;
 	for (i = 0; i < HVSIM_MAX_DEVICES; i++) {
 		d = &hvsim.devs[i];

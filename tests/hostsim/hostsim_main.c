@@ -5,6 +5,9 @@
  * Load it before hv_vmbus: hv_vmbus finds HV_IFACE_SIM_SYMBOL at load time
  * and then talks to this simulated host instead of Hyper-V. Parameters:
  *   max_version=M.m   newest VMBus protocol version the host accepts (6.0)
+ *   selftest=1        check the host against a built-in fake guest while
+ *                     loading (hostsim_selftest.c); the load fails if a
+ *                     check does
  *
  * The host is driven through debugfs (hostsim_debugfs.c), most easily with
  * the hvsim tool of tests/hostsim/cli.
@@ -25,6 +28,10 @@ struct hvsim hvsim = {
 static char *max_version = "6.0";
 module_param(max_version, charp, 0444);
 MODULE_PARM_DESC(max_version, "newest VMBus protocol version the host accepts, M.m");
+
+static bool selftest;
+module_param(selftest, bool, 0444);
+MODULE_PARM_DESC(selftest, "check the host against a built-in fake guest at load");
 
 struct hvsim_msg {
 	struct work_struct work;
@@ -110,11 +117,6 @@ static int hvsim_post_message(u32 connection_id, const void *payload, u32 size)
 	return 0;
 }
 
-static void hvsim_signal_event(u32 connection_id)
-{
-	/* channels come with the next step of the simulator */
-}
-
 const struct hv_iface hvsim_iface = {
 	.name = "host simulator",
 	.attach = hvsim_attach,
@@ -148,18 +150,31 @@ static int __init hvsim_init(void)
 	hvsim.wq = alloc_ordered_workqueue("hv_hostsim", 0);
 	if (!hvsim.wq)
 		return -ENOMEM;
-	ret = hvsim_debugfs_init();
-	if (ret) {
-		destroy_workqueue(hvsim.wq);
-		return ret;
+	ret = hvsim_chans_init();
+	if (ret)
+		goto err_wq;
+	if (selftest) {
+		ret = hvsim_selftest();
+		if (ret)
+			goto err_chans;
 	}
+	ret = hvsim_debugfs_init();
+	if (ret)
+		goto err_chans;
 	pr_info("simulated host ready, VMBus protocol up to %s\n", max_version);
 	return 0;
+
+err_chans:
+	hvsim_chans_exit();
+err_wq:
+	destroy_workqueue(hvsim.wq);
+	return ret;
 }
 
 static void __exit hvsim_exit(void)
 {
 	hvsim_debugfs_exit();
+	hvsim_chans_exit();
 	destroy_workqueue(hvsim.wq);
 }
 

@@ -2,7 +2,8 @@
 /*
  * The VMBus control plane, host side: version negotiation, the offer
  * request, relid release, and unload (offers and rescinds themselves are in
- * hostsim_devices.c). Each guest message is checked for its connection id,
+ * hostsim_devices.c, GPADLs in hostsim_gpadl.c, open, close and modify in
+ * hostsim_chan.c). Each guest message is checked for its connection id,
  * its size and the connection state before the host acts on it, the way a
  * strict host would; anything else is counted as rejected and logged.
  */
@@ -107,6 +108,9 @@ static void hvsim_initiate_contact(u32 connection_id, const void *data, u32 size
 		resp.msg_conn_id = HVSIM_MSG_CONN_ID;
 		pr_info("guest connected with VMBus protocol %u.%u\n",
 			HV_VMBUS_VERSION_MAJOR(v), HV_VMBUS_VERSION_MINOR(v));
+		/* before 5.0 the guest names its interrupt page (a 0.13 guest signals there) */
+		if (v < HV_VMBUS_VERSION(5, 0) && req->interrupt_page)
+			hvsim_int_page_map(req->interrupt_page);
 	}
 	hvsim_send_to_guest(&resp, sizeof(resp));
 }
@@ -153,6 +157,24 @@ void hvsim_handle_message(u32 connection_id, const void *data, u32 size)
 		break;
 	case CHANNELMSG_RELID_RELEASED:
 		hvsim_relid_released(data, size);
+		break;
+	case CHANNELMSG_GPADL_HEADER:
+		hvsim_gpadl_header(data, size);
+		break;
+	case CHANNELMSG_GPADL_BODY:
+		hvsim_gpadl_body(data, size);
+		break;
+	case CHANNELMSG_GPADL_TEARDOWN:
+		hvsim_gpadl_teardown(data, size);
+		break;
+	case CHANNELMSG_OPENCHANNEL:
+		hvsim_chan_open(data, size);
+		break;
+	case CHANNELMSG_CLOSECHANNEL:
+		hvsim_chan_close(data, size);
+		break;
+	case CHANNELMSG_MODIFYCHANNEL:
+		hvsim_chan_modify(data, size);
 		break;
 	case CHANNELMSG_UNLOAD:
 		hvsim.state = HVSIM_DISCONNECTED;

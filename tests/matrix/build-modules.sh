@@ -9,7 +9,8 @@
 #           that root with its own compiler, as dkms would;
 #           or "debug": the debug kernel of tests/kernel/build-debug-kernel.sh,
 #           which also gets the KUnit suites of tests/kunit.
-# Every target also gets the host simulator (tests/hostsim).
+# Every target also gets the test-only modules: the host simulator
+# (tests/hostsim) and the echo test driver (tests/echo).
 #
 # Output: $HV_CACHE/out/TARGET/{*.ko, build.log}. Exit status 1 if the build
 # fails or prints any warning (kernel code must build W=1 clean).
@@ -46,7 +47,7 @@ debug)
 	stage_tree "$src"
 	status=0
 	make -C "$src" KDIR="$kdir" W=1 modules >>"$log" 2>&1 || status=$?
-	for sub in tests/hostsim tests/kunit; do
+	for sub in tests/hostsim tests/echo tests/kunit; do
 		[ $status -ne 0 ] || make -C "$kdir" M="$src/$sub" W=1 modules >>"$log" 2>&1 ||
 			status=$?
 	done
@@ -58,8 +59,10 @@ debug)
 	status=0
 	hv_in_root "$target" make -C /build/hyperv-dkms KVER="$kver" W=1 modules >>"$log" 2>&1 ||
 		status=$?
-	[ $status -ne 0 ] || hv_in_root "$target" make -C "/lib/modules/$kver/build" \
-		M=/build/hyperv-dkms/tests/hostsim W=1 modules >>"$log" 2>&1 || status=$?
+	for sub in tests/hostsim tests/echo; do
+		[ $status -ne 0 ] || hv_in_root "$target" make -C "/lib/modules/$kver/build" \
+			M="/build/hyperv-dkms/$sub" W=1 modules >>"$log" 2>&1 || status=$?
+	done
 	;;
 esac
 

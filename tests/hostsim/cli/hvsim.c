@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hvsim: drive the simulated Hyper-V host (hv_hostsim) the way an
- * administrator drives Hyper-V: add and remove devices, look at the host.
+ * administrator drives Hyper-V: add and remove devices, inject faults, look
+ * at the host.
  *
  * It talks to the module through its debugfs directory: one command a
- * write to "control", the result in "last_relid" and "last_error".
+ * write to "control", the result in "last_relid" and "last_error"; the
+ * channels' data plane in "channels".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +36,9 @@ static const char usage_text[] =
 "usage: hvsim offer CLASS [INSTANCE-GUID]\n"
 "       hvsim subchannels RELID N\n"
 "       hvsim rescind RELID\n"
+"       hvsim fault RELID delay MS|drop N|corrupt N|rescind-after N|clear\n"
 "       hvsim list\n"
+"       hvsim channels [RELID]\n"
 "       hvsim status\n"
 "       hvsim --help\n";
 
@@ -46,15 +50,17 @@ static const char help_text[] =
 "    hvsim offer CLASS [INSTANCE-GUID]\n"
 "    hvsim subchannels RELID N\n"
 "    hvsim rescind RELID\n"
+"    hvsim fault RELID delay MS|drop N|corrupt N|rescind-after N|clear\n"
 "    hvsim list\n"
+"    hvsim channels [RELID]\n"
 "    hvsim status\n"
 "    hvsim --help\n"
 "\n"
 "DESCRIPTION\n"
 "    hv_hostsim is a kernel module that plays the Hyper-V host inside a test\n"
 "    guest, in place of Hyper-V. hvsim is its administrator's console: it\n"
-"    configures the devices the host offers on VMBus and shows the host's\n"
-"    view of the guest.\n"
+"    configures the devices the host offers on VMBus, injects faults into\n"
+"    their channels and shows the host's view of the guest.\n"
 "\n"
 "COMMANDS\n"
 "    offer CLASS [INSTANCE-GUID]\n"
@@ -74,15 +80,42 @@ static const char help_text[] =
 "    rescind RELID\n"
 "        Remove a device, its sub-channels first. A channel the guest was\n"
 "        offered stays \"rescinded-pending\", keeping its relid, until the\n"
-"        guest releases it.\n"
+"        guest releases it. The host stops using an open channel at once\n"
+"        and releases its GPADLs itself.\n"
+"\n"
+"    fault RELID delay MS\n"
+"        Wait MS milliseconds (at most 60000) before handling each packet\n"
+"        the guest sends on the channel.\n"
+"    fault RELID drop N\n"
+"        Consume the next N packets (at most 1000000) without answering.\n"
+"    fault RELID corrupt N\n"
+"        Give the next N answers an invalid len8 (longer than the ring).\n"
+"    fault RELID rescind-after N\n"
+"        Rescind the device after N more answers.\n"
+"    fault RELID clear\n"
+"        No more faults on RELID. A value of 0 turns one fault off.\n"
+"        Faults act on devices with a host side (echo), last through\n"
+"        closes and reconnections, and go with the device.\n"
 "\n"
 "    list\n"
 "        One device a line: RELID CLASS-NAME CLASS-GUID INSTANCE-GUID\n"
 "        SUBCHANNEL-INDEX STATE, where STATE is offered, rescinded-pending\n"
 "        or configured-not-offered.\n"
 "\n"
+"    channels [RELID]\n"
+"        One line per channel with data-plane state (or only RELID's; exit\n"
+"        1 if it has none), \"key=value\" words: relid class open broken\n"
+"        gpadl (ring GPADL handle while open, else 0x0) gpadls (mapped\n"
+"        GPADLs)\n"
+"        send_ring recv_ring (data bytes of the guest-to-host and the\n"
+"        host-to-guest ring) target_vp opens pkts_in bytes_in pkts_out\n"
+"        bytes_out sig_in sig_out sig_suppressed host_ring_full\n"
+"        pending_wakeups bad_pkts dropped corrupted delayed faults (the\n"
+"        faults still to come, \"none\" or e.g. \"delay:10,drop:2\").\n"
+"\n"
 "    status\n"
-"        The host's state and counters, one \"key value\" a line.\n"
+"        The host's state and counters, one \"key value\" a line, GPADL\n"
+"        and channel counts included.\n"
 "\n"
 "LIMITS\n"
 "    At most 64 devices, sub-channels and unreleased rescinded channels\n"
@@ -102,6 +135,9 @@ static const char help_text[] =
 "    hvsim offer network        # prints the new relid, e.g. 1\n"
 "    hvsim subchannels 1 3\n"
 "    modprobe hv_vmbus          # the guest connects and gets the offers\n"
+"    hvsim offer echo           # a loopback device, e.g. relid 2\n"
+"    hvsim fault 2 drop 3       # its next 3 packets go unanswered\n"
+"    hvsim channels 2\n"
 "    hvsim rescind 1\n";
 
 static void usage(void)
@@ -238,6 +274,36 @@ static void send_command(int argc, char **argv)
 	die("%s: %s", argv[0], strerror(err));
 }
 
+/* Print the lines of the channels file, all or those of one relid. */
+static void show_channels(const char *relid)
+{
+	char buf[1 << 16], want[32];
+	char *line, *next;
+	int found = 0;
+
+	check_host();
+	if (!relid) {
+		cat("channels");
+		return;
+	}
+	if (!*relid || strspn(relid, "0123456789") != strlen(relid) || strlen(relid) > 10)
+		die("channels: bad relid '%s': want a decimal number", relid);
+	snprintf(want, sizeof(want), "relid=%s ", relid);
+	if (read_file("channels", buf, sizeof(buf)) < 0)
+		die("channels: %s", strerror(errno));
+	for (line = buf; *line; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if (!strncmp(line, want, strlen(want))) {
+			puts(line);
+			found = 1;
+		}
+	}
+	if (!found)
+		die("relid %s has no channel state", relid);
+}
+
 /* Print the relids the last command created. */
 static void print_relids(const char *cmd)
 {
@@ -253,6 +319,7 @@ static void print_relids(const char *cmd)
 int main(int argc, char **argv)
 {
 	const char *cmd;
+	int clear;
 
 	dir = getenv("HVSIM_DEBUGFS");
 	if (!dir || !*dir)
@@ -280,6 +347,17 @@ int main(int argc, char **argv)
 		if (argc != 3)
 			usage();
 		send_command(argc - 1, argv + 1);
+	} else if (!strcmp(cmd, "fault")) {
+		if (argc < 4 || argc > 5)
+			usage();
+		clear = !strcmp(argv[3], "clear");
+		if (clear ? argc != 4 : argc != 5)
+			usage();
+		send_command(argc - 1, argv + 1);
+	} else if (!strcmp(cmd, "channels")) {
+		if (argc > 3)
+			usage();
+		show_channels(argc == 3 ? argv[2] : NULL);
 	} else if (!strcmp(cmd, "list")) {
 		if (argc != 2)
 			usage();
