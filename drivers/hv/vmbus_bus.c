@@ -6,9 +6,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/device.h>
-#include <linux/hyperv.h>
-#include <linux/module.h>
+#include "abi/abi_vmbus_drv.h"
+
 #include <linux/sysfs.h>
 
 #include "vmbus_core.h"
@@ -171,33 +170,36 @@ static DEVICE_ATTR_RO(state);
 
 static ssize_t numa_node_show(struct device *device, struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", cpu_to_node(device_to_hv_device(device)->channel->target_cpu));
+	struct vmbus_channel *channel = device_to_hv_device(device)->channel;
+
+	return sysfs_emit(buf, "%d\n", cpu_to_node(channel->target_cpu));
 }
 static DEVICE_ATTR_RO(numa_node);
 
 /* The primary channel's rings, as the per-channel files show them. */
-#define VMBUS_DEV_RING_ATTR(_name, _ring, _field)				\
+#define VMBUS_DEV_RING_ATTR(_name, _inbound, _field)				\
 	static ssize_t _name##_show(struct device *device, struct device_attribute *attr, \
 				    char *buf)					\
 	{									\
 		struct hv_ring_buffer_debug_info info = {};			\
 										\
-		hv_ringbuffer_get_debuginfo(&device_to_hv_device(device)->channel->_ring, \
-					    &info);				\
+		struct vmbus_channel *ch = device_to_hv_device(device)->channel; \
+										\
+		hv_ringbuffer_get_debuginfo((_inbound) ? &ch->inbound : &ch->outbound, &info); \
 		return sysfs_emit(buf, "%u\n", info._field);			\
 	}									\
 	static DEVICE_ATTR_RO(_name)
 
-VMBUS_DEV_RING_ATTR(out_intr_mask, outbound, current_interrupt_mask);
-VMBUS_DEV_RING_ATTR(out_read_index, outbound, current_read_index);
-VMBUS_DEV_RING_ATTR(out_write_index, outbound, current_write_index);
-VMBUS_DEV_RING_ATTR(out_read_bytes_avail, outbound, bytes_avail_toread);
-VMBUS_DEV_RING_ATTR(out_write_bytes_avail, outbound, bytes_avail_towrite);
-VMBUS_DEV_RING_ATTR(in_intr_mask, inbound, current_interrupt_mask);
-VMBUS_DEV_RING_ATTR(in_read_index, inbound, current_read_index);
-VMBUS_DEV_RING_ATTR(in_write_index, inbound, current_write_index);
-VMBUS_DEV_RING_ATTR(in_read_bytes_avail, inbound, bytes_avail_toread);
-VMBUS_DEV_RING_ATTR(in_write_bytes_avail, inbound, bytes_avail_towrite);
+VMBUS_DEV_RING_ATTR(out_intr_mask, false, current_interrupt_mask);
+VMBUS_DEV_RING_ATTR(out_read_index, false, current_read_index);
+VMBUS_DEV_RING_ATTR(out_write_index, false, current_write_index);
+VMBUS_DEV_RING_ATTR(out_read_bytes_avail, false, bytes_avail_toread);
+VMBUS_DEV_RING_ATTR(out_write_bytes_avail, false, bytes_avail_towrite);
+VMBUS_DEV_RING_ATTR(in_intr_mask, true, current_interrupt_mask);
+VMBUS_DEV_RING_ATTR(in_read_index, true, current_read_index);
+VMBUS_DEV_RING_ATTR(in_write_index, true, current_write_index);
+VMBUS_DEV_RING_ATTR(in_read_bytes_avail, true, bytes_avail_toread);
+VMBUS_DEV_RING_ATTR(in_write_bytes_avail, true, bytes_avail_towrite);
 
 #ifndef HV_HAVE_BUS_DRIVER_OVERRIDE
 /* Before the driver core handled driver_override, each bus did. */
@@ -297,3 +299,13 @@ void vmbus_driver_unregister(struct hv_driver *hv_driver)
 	driver_unregister(&hv_driver->driver);
 }
 EXPORT_SYMBOL_GPL(vmbus_driver_unregister);
+
+/**
+ * vmbus_device_unregister() - remove a VMBus device
+ * @device_obj: the device
+ */
+void vmbus_device_unregister(struct hv_device *device_obj)
+{
+	device_unregister(&device_obj->device);
+}
+EXPORT_SYMBOL_GPL(vmbus_device_unregister);

@@ -11,8 +11,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cpu.h>
-#include <linux/hyperv.h>
+#include "abi/abi_vmbus_drv.h"
+
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 
@@ -49,29 +49,30 @@ static void vmbus_ring_snap(struct hv_ring_buffer_info *rbi, struct vmbus_ring_s
 	s->to_write = info.bytes_avail_towrite;
 }
 
-#define VMBUS_RING_ATTR(_name, _ring, _field)					\
+#define VMBUS_RING_ATTR(_name, _inbound, _field)					\
 	static ssize_t _name##_show(struct vmbus_channel *channel, char *buf)	\
 	{									\
 		struct vmbus_ring_snapshot s;					\
 										\
-		vmbus_ring_snap(&channel->_ring, &s);				\
+		vmbus_ring_snap((_inbound) ? &channel->inbound :		\
+				&channel->outbound, &s);			\
 		return sysfs_emit(buf, "%u\n", s._field);			\
 	}									\
 	VMBUS_CHAN_ATTR_RO(_name)
 
-VMBUS_RING_ATTR(out_mask, outbound, mask);
-VMBUS_RING_ATTR(out_read_index, outbound, read);
-VMBUS_RING_ATTR(out_write_index, outbound, write);
-VMBUS_RING_ATTR(out_read_bytes_avail, outbound, to_read);
-VMBUS_RING_ATTR(out_write_bytes_avail, outbound, to_write);
-VMBUS_RING_ATTR(in_mask, inbound, mask);
-VMBUS_RING_ATTR(in_read_index, inbound, read);
-VMBUS_RING_ATTR(in_write_index, inbound, write);
-VMBUS_RING_ATTR(in_read_bytes_avail, inbound, to_read);
-VMBUS_RING_ATTR(in_write_bytes_avail, inbound, to_write);
+VMBUS_RING_ATTR(out_mask, false, mask);
+VMBUS_RING_ATTR(out_read_index, false, read);
+VMBUS_RING_ATTR(out_write_index, false, write);
+VMBUS_RING_ATTR(out_read_bytes_avail, false, to_read);
+VMBUS_RING_ATTR(out_write_bytes_avail, false, to_write);
+VMBUS_RING_ATTR(in_mask, true, mask);
+VMBUS_RING_ATTR(in_read_index, true, read);
+VMBUS_RING_ATTR(in_write_index, true, write);
+VMBUS_RING_ATTR(in_read_bytes_avail, true, to_read);
+VMBUS_RING_ATTR(in_write_bytes_avail, true, to_write);
 /* the older names: what the guest may read, and write */
-VMBUS_RING_ATTR(read_avail, inbound, to_read);
-VMBUS_RING_ATTR(write_avail, outbound, to_write);
+VMBUS_RING_ATTR(read_avail, true, to_read);
+VMBUS_RING_ATTR(write_avail, false, to_write);
 
 #define VMBUS_CHAN_U64_ATTR(_name, _expr)					\
 	static ssize_t _name##_show(struct vmbus_channel *channel, char *buf)	\
@@ -225,3 +226,67 @@ void vmbus_chan_sysfs_del_kset(struct hv_device *dev)
 		kset_unregister(dev->channels_kset);
 	dev->channels_kset = NULL;
 }
+
+#ifdef HV_HAVE_RING_SYSFS
+/*
+ * channels/<relid>/ring: the channel's ring pages, for a driver that maps
+ * them into a user process (uio_hv_generic), which supplies the mmap.
+ */
+static int vmbus_chan_ring_mmap(struct file *file, struct kobject *kobj,
+				struct bin_attribute *attr, struct vm_area_struct *vma)
+{
+	struct vmbus_channel *channel = container_of(kobj, struct vmbus_channel, kobj);
+
+	if (!channel->mmap_ring_buffer)
+		return -ENODEV;
+	return channel->mmap_ring_buffer(channel, vma);
+}
+
+static struct bin_attribute vmbus_chan_ring_attr = {
+	.attr = { .name = "ring", .mode = 0600 },
+	.mmap = vmbus_chan_ring_mmap,
+};
+
+/**
+ * hv_create_ring_sysfs() - show a channel's "ring" file
+ * @channel: the channel
+ * @hv_mmap_ring_buffer: maps the ring into a process
+ *
+ * Return: 0 or a negative errno.
+ */
+int hv_create_ring_sysfs(struct vmbus_channel *channel,
+			 int (*hv_mmap_ring_buffer)(struct vmbus_channel *channel,
+						    struct vm_area_struct *vma))
+{
+	int ret;
+
+	if (!to_vmbus_chan(channel)->sysfs_added)
+		return -ENODEV;
+	channel->mmap_ring_buffer = hv_mmap_ring_buffer;
+	vmbus_chan_ring_attr.size = channel->ringbuffer_pagecount << PAGE_SHIFT;
+	ret = sysfs_create_bin_file(&channel->kobj, &vmbus_chan_ring_attr);
+	if (ret) {
+		channel->mmap_ring_buffer = NULL;
+		return ret;
+	}
+	channel->ring_sysfs_visible = true;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(hv_create_ring_sysfs);
+
+/**
+ * hv_remove_ring_sysfs() - remove a channel's "ring" file
+ * @channel: the channel
+ *
+ * Return: 0.
+ */
+int hv_remove_ring_sysfs(struct vmbus_channel *channel)
+{
+	if (channel->ring_sysfs_visible)
+		sysfs_remove_bin_file(&channel->kobj, &vmbus_chan_ring_attr);
+	channel->ring_sysfs_visible = false;
+	channel->mmap_ring_buffer = NULL;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(hv_remove_ring_sysfs);
+#endif

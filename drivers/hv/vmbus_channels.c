@@ -11,7 +11,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/hyperv.h>
@@ -138,7 +137,8 @@ static void vmbus_add_device_work(struct work_struct *work)
 		return;
 	}
 	if (vmbus_chan_sysfs_add(channel))
-		pr_warn("relid %u: no channels/ directory in sysfs\n", channel->offermsg.child_relid);
+		pr_warn("relid %u: no channels/ directory in sysfs\n",
+			channel->offermsg.child_relid);
 	channel->probe_done = true;
 }
 
@@ -275,11 +275,16 @@ static void vmbus_drop_subchannel(struct vmbus_channel *sc)
 }
 
 /*
- * Remove a primary channel: its device first (whose driver closes the
+ * A primary channel goes with its device first (whose driver closes the
  * channel and its sub-channels), then the sub-channels, which a driver may
- * hold until then. With @release, tell the host each relid is free.
+ * hold until then.
  */
-static void vmbus_remove_primary(struct vmbus_channel *channel, bool release)
+/**
+ * vmbus_remove_primary() - remove a primary channel, its device and sub-channels
+ * @channel: the primary channel
+ * @release: tell the host each relid is free
+ */
+void vmbus_remove_primary(struct vmbus_channel *channel, bool release)
 {
 	u32 relid = channel->offermsg.child_relid;
 	struct vmbus_channel *sc, *tmp;
@@ -410,49 +415,3 @@ void vmbus_remove_all_channels(void)
 		vmbus_remove_primary(primary, false);
 	}
 }
-
-/**
- * vmbus_device_unregister() - remove a VMBus device
- * @device_obj: the device
- */
-void vmbus_device_unregister(struct hv_device *device_obj)
-{
-	device_unregister(&device_obj->device);
-}
-EXPORT_SYMBOL_GPL(vmbus_device_unregister);
-
-/**
- * vmbus_hvsock_device_unregister() - remove a closed Hyper-V socket's device
- * @channel: the socket's channel
- *
- * hv_sock calls this when the socket goes; the host rescinds the channel
- * when the connection closes, and the device and channel go after that.
- */
-void vmbus_hvsock_device_unregister(struct vmbus_channel *channel)
-{
-	if (WARN_ON(!is_hvsock_channel(channel)))
-		return;
-	while (!READ_ONCE(channel->probe_done) || !READ_ONCE(channel->rescind))
-		msleep(1);
-	vmbus_remove_primary(channel, true);
-}
-EXPORT_SYMBOL_GPL(vmbus_hvsock_device_unregister);
-
-#ifdef HV_HAVE_SUBCHANNELS_PRESENT
-/**
- * vmbus_are_subchannels_present() - whether a primary has sub-channels
- * @primary: the primary channel
- *
- * Return: true if the host offered sub-channels of @primary.
- */
-bool vmbus_are_subchannels_present(struct vmbus_channel *primary)
-{
-	bool present;
-
-	mutex_lock(&vmbus_core.channels_lock);
-	present = !list_empty(&primary->sc_list);
-	mutex_unlock(&vmbus_core.channels_lock);
-	return present;
-}
-EXPORT_SYMBOL_GPL(vmbus_are_subchannels_present);
-#endif

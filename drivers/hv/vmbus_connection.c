@@ -6,10 +6,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/gfp.h>
-#include <linux/hyperv.h>
-#include <linux/io.h>
-#include <linux/slab.h>
+#include "abi/abi_connection.h"
+
 #include <linux/string.h>
 
 #include "hv/vmbus_proto.h"
@@ -195,26 +193,19 @@ void vmbus_disconnect(void)
 }
 
 /**
- * vmbus_send_tl_connect_request() - ask the host for a Hyper-V socket
- * @shv_guest_servie_id: the guest's endpoint (service) id
- * @shv_host_servie_id: the host service to connect to
+ * vmbus_set_event() - signal the host on a channel's connection
+ * @channel: the channel
  *
- * The host answers by offering a channel for the connection (or with a
- * TL_CONNECT_RESULT error). Needs protocol 4.0 (Windows 10) or newer.
- *
- * Return: 0, -EINVAL on an older protocol, or a posting error.
+ * Channels without a dedicated interrupt (protocol 0.13, or when the host
+ * offered them so) also set their relid's bit in the shared interrupt page.
  */
-int vmbus_send_tl_connect_request(const guid_t *shv_guest_servie_id,
-				  const guid_t *shv_host_servie_id)
+void vmbus_set_event(struct vmbus_channel *channel)
 {
-	struct vmbus_channel_tl_connect_request msg = {
-		.header.msgtype = CHANNELMSG_TL_CONNECT_REQUEST,
-		.guest_endpoint_id = *shv_guest_servie_id,
-		.host_service_id = *shv_host_servie_id,
-	};
+	u32 relid = channel->offermsg.child_relid;
 
-	if (vmbus_core.version < VERSION_WIN10)
-		return -EINVAL;
-	return vmbus_post_msg(vmbus_core.msg_conn_id, &msg, sizeof(msg));
+	if (!channel->is_dedicated_interrupt && vmbus_core.int_page)
+		sync_set_bit(relid, (unsigned long *)(vmbus_core.int_page + PAGE_SIZE / 2));
+	channel->sig_events++;
+	vmbus_core.iface->signal_event(channel->sig_event);
 }
-EXPORT_SYMBOL_GPL(vmbus_send_tl_connect_request);
+EXPORT_SYMBOL_GPL(vmbus_set_event);

@@ -7,7 +7,6 @@
 
 #include <linux/completion.h>
 #include <linux/hyperv.h>
-#include <linux/uio.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/mutex.h>
@@ -120,6 +119,7 @@ void vmbus_chan_event_init(struct vmbus_channel *channel);
 void vmbus_chan_event_stop(struct vmbus_channel *channel);
 
 /* vmbus_ring.c: the two rings of an open channel */
+struct kvec;
 int vmbus_ring_init(struct vmbus_channel *channel, struct hv_ring_buffer_info *rbi,
 		    struct page *pages, u32 page_cnt, u32 max_pkt_size);
 void vmbus_ring_cleanup(struct hv_ring_buffer_info *rbi);
@@ -134,10 +134,21 @@ void vmbus_rqstor_free(struct vmbus_channel *channel);
 u64 vmbus_rqstor_get(struct vmbus_channel *channel, const struct vmpacket_descriptor *desc,
 		     u64 requestid);
 
+/* vmbus_mmio.c: MMIO space for devices */
+int vmbus_mmio_add_range(resource_size_t start, resource_size_t size);
+void vmbus_mmio_remove_ranges(void);
+
 /* vmbus_chan_sysfs.c: channels/<relid>/ */
 int vmbus_chan_sysfs_add(struct vmbus_channel *channel);
 void vmbus_chan_sysfs_del(struct vmbus_channel *channel);
 void vmbus_chan_sysfs_del_kset(struct hv_device *dev);
+#ifdef HV_HAVE_RING_SYSFS
+/* exported; the kernel declares them in a private header */
+int hv_create_ring_sysfs(struct vmbus_channel *channel,
+			 int (*hv_mmap_ring_buffer)(struct vmbus_channel *channel,
+						    struct vm_area_struct *vma));
+int hv_remove_ring_sysfs(struct vmbus_channel *channel);
+#endif
 
 /* vmbus_modify.c: moving a channel to another CPU */
 int vmbus_chan_retarget(struct vmbus_channel *channel, unsigned int cpu);
@@ -152,6 +163,7 @@ extern struct bus_type vmbus_bus;
 void vmbus_onoffer(const struct vmbus_channel_offer_channel *offer);
 void vmbus_onrescind(const struct vmbus_channel_rescind_offer *msg);
 void vmbus_remove_all_channels(void);
+void vmbus_remove_primary(struct vmbus_channel *channel, bool release);
 void vmbus_free_channel(struct vmbus_channel *channel);
 /* exported; the kernel declares it in a private header, or nowhere */
 void vmbus_device_unregister(struct hv_device *device_obj);

@@ -117,6 +117,7 @@ static void __exit hv_vmbus_exit(void)
 	vmbus_core.iface->detach();
 	flush_workqueue(vmbus_core.msg_wq);
 	vmbus_remove_all_channels();
+	vmbus_mmio_remove_ranges();
 	destroy_workqueue(vmbus_core.dev_wq);
 	destroy_workqueue(vmbus_core.msg_wq);
 	bus_unregister(&vmbus_bus);

@@ -6,10 +6,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include "abi/abi_channel.h"
+
 #include <linux/cpu.h>
-#include <linux/hyperv.h>
 #include <linux/mutex.h>
-#include <linux/slab.h>
 
 #include "hv/vmbus_msg_check.h"
 #include "vmbus_core.h"

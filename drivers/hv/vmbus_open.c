@@ -15,9 +15,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/hyperv.h>
-#include <linux/mm.h>
-#include <linux/slab.h>
+#include "abi/abi_channel.h"
 
 #include "vmbus_core.h"
 
@@ -342,27 +340,3 @@ void vmbus_chan_release_resources(struct vmbus_channel *channel)
 	}
 	vmbus_free_ring(channel);
 }
-
-/**
- * vmbus_set_sc_create_callback() - be told of new sub-channels
- * @primary_channel: the primary channel
- * @sc_cr_cb: called, in process context, for each sub-channel offered
- */
-void vmbus_set_sc_create_callback(struct vmbus_channel *primary_channel,
-				  void (*sc_cr_cb)(struct vmbus_channel *new_sc))
-{
-	primary_channel->sc_creation_callback = sc_cr_cb;
-}
-EXPORT_SYMBOL_GPL(vmbus_set_sc_create_callback);
-
-/**
- * vmbus_set_chn_rescind_callback() - be told when the host rescinds
- * @channel: the channel
- * @chn_rescind_cb: called, in process context, on its rescind
- */
-void vmbus_set_chn_rescind_callback(struct vmbus_channel *channel,
-				    void (*chn_rescind_cb)(struct vmbus_channel *))
-{
-	channel->chn_rescind_callback = chn_rescind_cb;
-}
-EXPORT_SYMBOL_GPL(vmbus_set_chn_rescind_callback);

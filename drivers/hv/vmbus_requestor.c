@@ -13,9 +13,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include "abi/abi_channel.h"
+
 #include <linux/bitmap.h>
-#include <linux/hyperv.h>
-#include <linux/slab.h>
 
 #include "vmbus_core.h"
 

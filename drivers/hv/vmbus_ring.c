@@ -16,12 +16,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/hyperv.h>
-#include <linux/mm.h>
-#include <linux/reciprocal_div.h>
-#include <linux/slab.h>
-#include <linux/uio.h>
-#include <linux/vmalloc.h>
+#include "abi/abi_ring_buffer.h"
 
 #include "hv/vmbus_ring.h"
 #include "vmbus_core.h"
@@ -113,9 +108,11 @@ static void vmbus_ring_signal_write(struct vmbus_channel *channel, u32 old_write
 {
 	struct hv_ring_buffer *ring = channel->outbound.ring_buffer;
 
+	/* the new write index is visible before we look at the host's mask */
 	virt_mb();
 	if (READ_ONCE(ring->interrupt_mask))
 		return;
+	/* and the mask was read before the read index */
 	virt_rmb();
 	if (old_write == READ_ONCE(ring->read_index)) {
 		channel->intr_out_empty++;
@@ -343,6 +340,7 @@ void hv_pkt_iter_close(struct vmbus_channel *channel)
 	/* we are done with the packets before the host may reuse the space */
 	virt_rmb();
 	WRITE_ONCE(rbi->ring_buffer->read_index, rbi->priv_read_index);
+	/* the host sees the space before we read whether it waits for it */
 	virt_mb();
 	pending = READ_ONCE(rbi->ring_buffer->pending_send_sz);
 	if (!pending)
@@ -441,6 +439,6 @@ EXPORT_SYMBOL_GPL(hv_ringbuffer_get_debuginfo);
  */
 bool hv_ringbuffer_spinlock_busy(struct vmbus_channel *channel)
 {
-	return spin_is_locked(&channel->outbound.ring_lock);
+	return raw_spin_is_locked(&channel->outbound.ring_lock.rlock);
 }
 EXPORT_SYMBOL_GPL(hv_ringbuffer_spinlock_busy);

@@ -1,36 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The packet API of <linux/hyperv.h>: sending inband packets and packets
- * that describe guest pages (GPA direct), receiving packets by copy, and
- * signalling the host.
+ * that describe guest pages (GPA direct), receiving packets by copy,
+ * signalling the host, and asking it for Hyper-V socket connections.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bitops.h>
-#include <asm/sync_bitops.h>
-#include <linux/hyperv.h>
-#include <linux/uio.h>
+#include "abi/abi_channel.h"
 
 #include "hv/vmbus_ring.h"
 #include "vmbus_core.h"
-
-/**
- * vmbus_set_event() - signal the host on a channel's connection
- * @channel: the channel
- *
- * Channels without a dedicated interrupt (protocol 0.13, or when the host
- * offered them so) also set their relid's bit in the shared interrupt page.
- */
-void vmbus_set_event(struct vmbus_channel *channel)
-{
-	u32 relid = channel->offermsg.child_relid;
-
-	if (!channel->is_dedicated_interrupt && vmbus_core.int_page)
-		sync_set_bit(relid, (unsigned long *)(vmbus_core.int_page + PAGE_SIZE / 2));
-	channel->sig_events++;
-	vmbus_core.iface->signal_event(channel->sig_event);
-}
-EXPORT_SYMBOL_GPL(vmbus_set_event);
 
 /**
  * vmbus_setevent() - tell the host there is work on a channel
@@ -69,7 +48,7 @@ static int vmbus_send_inband(struct vmbus_channel *channel, void *buffer, u32 bu
  * vmbus_sendpacket_getid() - send an inband packet, learn its trans_id
  * @channel: an open channel
  * @buffer: the payload
- * @bufferLen: its length
+ * @buffer_len: its length
  * @requestid: the request (an id, or an address the requestor maps to one)
  * @trans_id: set to the transaction id the packet carries
  * @type: VM_PKT_* type, usually VM_PKT_DATA_INBAND
@@ -78,10 +57,10 @@ static int vmbus_send_inband(struct vmbus_channel *channel, void *buffer, u32 bu
  * Return: 0, -EAGAIN when the ring is full, -ENODEV after a rescind,
  * -EIO when the host broke the ring, -EINVAL for an impossible size.
  */
-int vmbus_sendpacket_getid(struct vmbus_channel *channel, void *buffer, u32 bufferLen,
+int vmbus_sendpacket_getid(struct vmbus_channel *channel, void *buffer, u32 buffer_len,
 			   u64 requestid, u64 *trans_id, enum vmbus_packet_type type, u32 flags)
 {
-	return vmbus_send_inband(channel, buffer, bufferLen, requestid, trans_id, type, flags);
+	return vmbus_send_inband(channel, buffer, buffer_len, requestid, trans_id, type, flags);
 }
 EXPORT_SYMBOL(vmbus_sendpacket_getid);
 #endif
@@ -90,17 +69,17 @@ EXPORT_SYMBOL(vmbus_sendpacket_getid);
  * vmbus_sendpacket() - send an inband packet
  * @channel: an open channel
  * @buffer: the payload
- * @bufferLen: its length
+ * @buffer_len: its length
  * @requestid: the request (an id, or an address the requestor maps to one)
  * @type: VM_PKT_* type, usually VM_PKT_DATA_INBAND
  * @flags: VMBUS_DATA_PACKET_FLAG_* flags
  *
  * Return: as vmbus_sendpacket_getid().
  */
-int vmbus_sendpacket(struct vmbus_channel *channel, void *buffer, u32 bufferLen,
+int vmbus_sendpacket(struct vmbus_channel *channel, void *buffer, u32 buffer_len,
 		     u64 requestid, enum vmbus_packet_type type, u32 flags)
 {
-	return vmbus_send_inband(channel, buffer, bufferLen, requestid, NULL, type, flags);
+	return vmbus_send_inband(channel, buffer, buffer_len, requestid, NULL, type, flags);
 }
 EXPORT_SYMBOL(vmbus_sendpacket);
 
@@ -217,3 +196,28 @@ int vmbus_recvpacket_raw(struct vmbus_channel *channel, void *buffer, u32 buffer
 	return vmbus_ring_read(channel, buffer, bufferlen, buffer_actual_len, requestid, true);
 }
 EXPORT_SYMBOL_GPL(vmbus_recvpacket_raw);
+
+/**
+ * vmbus_send_tl_connect_request() - ask the host for a Hyper-V socket
+ * @shv_guest_servie_id: the guest's endpoint (service) id
+ * @shv_host_servie_id: the host service to connect to
+ *
+ * The host answers by offering a channel for the connection (or with a
+ * TL_CONNECT_RESULT error). Needs protocol 4.0 (Windows 10) or newer.
+ *
+ * Return: 0, -EINVAL on an older protocol, or a posting error.
+ */
+int vmbus_send_tl_connect_request(const guid_t *shv_guest_servie_id,
+				  const guid_t *shv_host_servie_id)
+{
+	struct vmbus_channel_tl_connect_request msg = {
+		.header.msgtype = CHANNELMSG_TL_CONNECT_REQUEST,
+		.guest_endpoint_id = *shv_guest_servie_id,
+		.host_service_id = *shv_host_servie_id,
+	};
+
+	if (vmbus_core.version < VERSION_WIN10)
+		return -EINVAL;
+	return vmbus_post_msg(vmbus_core.msg_conn_id, &msg, sizeof(msg));
+}
+EXPORT_SYMBOL_GPL(vmbus_send_tl_connect_request);

@@ -30,7 +30,7 @@ fi
 # are not kernel code, so checkpatch's kernel-only rules do not apply.
 cd "$HV_TOP"
 files=$(git ls-files -co --exclude-standard -- 'drivers/*.[ch]' 'include/*.[ch]' \
-	'tests/kunit/*.[ch]' 'tests/hostsim/*.[ch]' | grep -v '^include/user/')
+	'tests/kunit/*.[ch]' 'tests/hostsim/*.[ch]' 'tests/echo/*.[ch]' | grep -v '^include/user/')
 for f in $files; do
 	out=$(perl "$checkpatch" --no-tree --strict --terse --show-types \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$f" 2>&1)
@@ -54,7 +54,7 @@ find "$src" \( -name '*.o' -o -name '*.ko' \) -delete
 sparse_log=$HV_CACHE/out/sparse/sparse.log
 : >"$sparse_log"
 rc=0
-for m in "$src" "$src/tests/hostsim" "$src/tests/kunit"; do
+for m in "$src" "$src/tests/hostsim" "$src/tests/kunit" "$src/tests/echo"; do
 	make -C "$kdir" M="$m" C=2 modules >>"$sparse_log" 2>&1 ||
 		rc=$?
 done

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Version negotiation of the integration services (shutdown, time sync,
+ * The channel-management part of the client API: sub-channel and rescind
+ * callbacks, Hyper-V socket device removal, and the version negotiation of
+ * the integration services (shutdown, time sync,
  * heartbeat, KVP, VSS, fcopy). The host lists the framework versions and
  * the service (message) versions it speaks; we answer with the newest of
  * each that we speak too, or with empty lists when there is none.
@@ -10,7 +12,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/hyperv.h>
+#include "abi/abi_channel_mgmt.h"
 
 #include "vmbus_core.h"
 
@@ -170,3 +172,63 @@ bool vmbus_prep_negotiate_resp(struct icmsg_hdr *icmsghdrp, u8 *buf,
 }
 #endif
 EXPORT_SYMBOL_GPL(vmbus_prep_negotiate_resp);
+
+/**
+ * vmbus_set_sc_create_callback() - be told of new sub-channels
+ * @primary_channel: the primary channel
+ * @sc_cr_cb: called, in process context, for each sub-channel offered
+ */
+void vmbus_set_sc_create_callback(struct vmbus_channel *primary_channel,
+				  void (*sc_cr_cb)(struct vmbus_channel *new_sc))
+{
+	primary_channel->sc_creation_callback = sc_cr_cb;
+}
+EXPORT_SYMBOL_GPL(vmbus_set_sc_create_callback);
+
+/**
+ * vmbus_set_chn_rescind_callback() - be told when the host rescinds
+ * @channel: the channel
+ * @chn_rescind_cb: called, in process context, on its rescind
+ */
+void vmbus_set_chn_rescind_callback(struct vmbus_channel *channel,
+				    void (*chn_rescind_cb)(struct vmbus_channel *))
+{
+	channel->chn_rescind_callback = chn_rescind_cb;
+}
+EXPORT_SYMBOL_GPL(vmbus_set_chn_rescind_callback);
+
+/**
+ * vmbus_hvsock_device_unregister() - remove a closed Hyper-V socket's device
+ * @channel: the socket's channel
+ *
+ * hv_sock calls this when the socket goes; the host rescinds the channel
+ * when the connection closes, and the device and channel go after that.
+ */
+void vmbus_hvsock_device_unregister(struct vmbus_channel *channel)
+{
+	if (WARN_ON(!is_hvsock_channel(channel)))
+		return;
+	while (!READ_ONCE(channel->probe_done) || !READ_ONCE(channel->rescind))
+		usleep_range(1000, 2000);
+	vmbus_remove_primary(channel, true);
+}
+EXPORT_SYMBOL_GPL(vmbus_hvsock_device_unregister);
+
+#ifdef HV_HAVE_SUBCHANNELS_PRESENT
+/**
+ * vmbus_are_subchannels_present() - whether a primary has sub-channels
+ * @primary: the primary channel
+ *
+ * Return: true if the host offered sub-channels of @primary.
+ */
+bool vmbus_are_subchannels_present(struct vmbus_channel *primary)
+{
+	bool present;
+
+	mutex_lock(&vmbus_core.channels_lock);
+	present = !list_empty(&primary->sc_list);
+	mutex_unlock(&vmbus_core.channels_lock);
+	return present;
+}
+EXPORT_SYMBOL_GPL(vmbus_are_subchannels_present);
+#endif

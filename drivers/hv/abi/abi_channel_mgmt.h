@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The include set of the kernel's drivers/hv/channel_mgmt.c, for our files that
+ * export what it exports. A modversions CRC depends on which structures the
+ * exporting file defines (Rule 1 of DESIGN.md): with exactly these headers
+ * (its own public ones and those of the private hyperv_vmbus.h) our CRCs
+ * equal the distro's on every matrix kernel; `make abi` checks it. Include
+ * this first, and add to the file only headers known not to change the
+ * CRCs (see the list in drivers/hv/abi/README).
+ */
+#ifndef _HV_ABI_CHANNEL_MGMT_H
+#define _HV_ABI_CHANNEL_MGMT_H
+
+#include <linux/kernel.h>
+#include <linux/interrupt.h>
+#include <linux/sched.h>
+#include <linux/wait.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/cpu.h>
+#include <linux/hyperv.h>
+#include <asm/mshyperv.h>
+#include <linux/sched/isolation.h>
+#include <linux/bitops.h>
+#include <asm/sync_bitops.h>
+#include <asm/hyperv-tlfs.h>
+#include <linux/atomic.h>
+#include <linux/tracepoint.h>
+
+#endif /* _HV_ABI_CHANNEL_MGMT_H */

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The include set of the kernel's drivers/hv/ring_buffer.c, for our files that
+ * export what it exports. A modversions CRC depends on which structures the
+ * exporting file defines (Rule 1 of DESIGN.md): with exactly these headers
+ * (its own public ones and those of the private hyperv_vmbus.h) our CRCs
+ * equal the distro's on every matrix kernel; `make abi` checks it. Include
+ * this first, and add to the file only headers known not to change the
+ * CRCs (see the list in drivers/hv/abi/README).
+ */
+#ifndef _HV_ABI_RING_BUFFER_H
+#define _HV_ABI_RING_BUFFER_H
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/hyperv.h>
+#include <linux/uio.h>
+#include <linux/vmalloc.h>
+#include <linux/slab.h>
+#include <linux/prefetch.h>
+#include <linux/io.h>
+#include <linux/list.h>
+#include <linux/bitops.h>
+#include <asm/sync_bitops.h>
+#include <asm/hyperv-tlfs.h>
+#include <linux/atomic.h>
+#include <linux/interrupt.h>
+#include <linux/tracepoint.h>
+
+/* added to the kernel's file between 5.10 and 6.1 (see Kbuild.probes) */
+#ifdef HV_ABI_INCLUDES_6_1
+#include <asm/mshyperv.h>
+#endif
+
+#endif /* _HV_ABI_RING_BUFFER_H */
