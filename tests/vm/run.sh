@@ -17,7 +17,8 @@
 # dependencies, and the userspace binaries it lists with their libraries.
 #
 # Scenario header lines (all optional):
-#   # modules: NAME...     distro modules to include (dependencies follow)
+#   # modules: NAME...     distro modules to include (dependencies follow;
+#                          NAME? where the kernel has it)
 #   # binaries: PATH...    host binaries to include (libraries follow)
 #   # tools: NAME...       our tools (tools/hv, else the hvsim CLI of
 #                          tests/hostsim/cli), built and included
@@ -90,7 +91,9 @@ done
 
 # Distro modules and their dependency closure, decompressed.
 add_distro_module() {
-	local name=$1 dep line rel
+	local name=$1 dep line rel optional=
+	# NAME? : include it where the kernel has it
+	case "$name" in *\?) name=${name%?}; optional=1 ;; esac
 	line=$(grep -E "(^|/)${name//[-_]/[-_]}\.ko(\.[a-z]+)?:" "$kdir/lib/modules/$kver/modules.dep" | head -1)
 	if [ -z "$line" ]; then
 		# built in? (sid's packages ship no modules.builtin: then trust
@@ -98,6 +101,7 @@ add_distro_module() {
 		[ -f "$kdir/lib/modules/$kver/modules.builtin" ] || return 0
 		grep -q -E "/${name//[-_]/[-_]}\.ko" "$kdir/lib/modules/$kver/modules.builtin" &&
 			return 0
+		[ -n "$optional" ] && return 0
 		fail "distro module $name not found for $kver"
 	fi
 	for rel in ${line%%:*} ${line#*:}; do
