@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# hvsim fault / channels against the host, no guest.
+# tools: hvsim
+# binaries: kmod
+# timeout: 120
+. /lib/hv-test.sh
+rc() { "$@" >/dev/null 2>&1; echo $?; }
+check "modprobe hv_hostsim" modprobe hv_hostsim
+e=$(hvsim offer echo); k=$(hvsim offer kvp)
+check_output "no channel has state yet" "^$" hvsim channels
+check_output "hvsim channels RELID without state exits 1" "^1$" rc hvsim channels $e
+check "hvsim fault drop" hvsim fault $e drop 2
+check "hvsim fault delay" hvsim fault $e delay 10
+check_output "channels shows the faults" "^relid=$e class=echo open=0 broken=0 gpadl=0x0 gpadls=0 send_ring=0 recv_ring=0 target_vp=0 opens=0 pkts_in=0 bytes_in=0 pkts_out=0 bytes_out=0 sig_in=0 sig_out=0 sig_suppressed=0 host_ring_full=0 pending_wakeups=0 bad_pkts=0 dropped=0 corrupted=0 delayed=0 faults=delay:10,drop:2\$" hvsim channels $e
+check_output "an unknown fault is refused with the reason" "unknown fault 'x'" hvsim fault $e x 1
+check_output "... exit 1" "^1$" rc hvsim fault $e x 1
+check_output "a kvp device has no host side" "no host side" hvsim fault $k drop 1
+check_output "no such relid" "no such relid 99" hvsim fault 99 drop 1
+check_output "too long a delay" "want 0 to 60000" hvsim fault $e delay 70000
+check_output "bad usage exits 2" "^2$" rc hvsim fault $e
+check_output "clear with a number is bad usage" "^2$" rc hvsim fault $e clear 1
+check_output "the control file refuses it too" "usage: fault" sh -c "echo 'fault $e clear 1' >/sys/kernel/debug/hv_hostsim/control; cat /sys/kernel/debug/hv_hostsim/last_error"
+check "hvsim fault clear" hvsim fault $e clear
+check_output "no state left" "^1$" rc hvsim channels $e
+check_output "status has the GPADL counters" "^gpadls_mapped 0 gpadls_created 0 gpadls_torndown 0 gpadls_refused 0\$" sh -c "echo \$(hvsim status | grep -E '^gpadls_(mapped|created|torndown|refused) ')"
+hvsim status | sed 's/^/# /'
+check "hvsim --help documents fault" sh -c "hvsim --help | grep -q 'fault RELID rescind-after N'"
+check "rmmod" rmmod hv_hostsim
+done_testing
