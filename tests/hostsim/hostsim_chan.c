@@ -412,6 +412,20 @@ void hvsim_chan_modify(const void *data, u32 size)
 		hvsim_send_to_guest(&resp, sizeof(resp));
 }
 
+/* Stop @relid's channel, if it has one, and let go of its ring GPADL. */
+static bool hvsim_chan_stop_relid(u32 relid)
+{
+	struct hvsim_chan *c = hvsim_chan_get(relid);
+	struct hvsim_gpadl *g;
+
+	if (!c)
+		return false;
+	g = hvsim_chan_stop(c);
+	if (g)
+		hvsim_gpadl_unuse(g);
+	return true;
+}
+
 /**
  * hvsim_chan_rescind() - the host rescinds a channel the guest holds
  * @relid: the channel
@@ -423,16 +437,9 @@ void hvsim_chan_modify(const void *data, u32 size)
  */
 void hvsim_chan_rescind(u32 relid)
 {
-	struct hvsim_chan *c = hvsim_chan_get(relid);
-	struct hvsim_gpadl *g;
-
 	lockdep_assert_held(&hvsim.lock);
-	if (!c)
-		return;
-	g = hvsim_chan_stop(c);
-	if (g)
-		hvsim_gpadl_unuse(g);
-	hvsim_gpadl_release_relid(relid);
+	if (hvsim_chan_stop_relid(relid))
+		hvsim_gpadl_release_relid(relid);
 }
 
 /**
@@ -444,16 +451,9 @@ void hvsim_chan_rescind(u32 relid)
  */
 void hvsim_chan_release(u32 relid)
 {
-	struct hvsim_chan *c = hvsim_chan_get(relid);
-	struct hvsim_gpadl *g;
-
 	lockdep_assert_held(&hvsim.lock);
-	if (!c)
-		return;
-	g = hvsim_chan_stop(c);
-	if (g)
-		hvsim_gpadl_unuse(g);
-	hvsim_gpadl_forget_relid(relid);
+	if (hvsim_chan_stop_relid(relid))
+		hvsim_gpadl_forget_relid(relid);
 }
 
 /**
