@@ -6,6 +6,11 @@ HV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HV_CACHE=${HV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyperv-dkms}
 HV_ROOTS=$HV_CACHE/roots
 HV_KERNELS=$HV_CACHE/kernels
+# Build products (modules per kernel, logs). Override HV_OUT, and HV_STAGE
+# (the tree's copy inside each build root, under /build), to let two
+# checkouts build and boot side by side without overwriting each other.
+HV_OUT=${HV_OUT:-$HV_CACHE/out}
+HV_STAGE=${HV_STAGE:-hyperv-dkms}
 HV_MIRROR=${HV_MIRROR:-http://deb.debian.org/debian}
 
 # The kernel matrix: build-root name (Debian suite) in the order we report.

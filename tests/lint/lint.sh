@@ -47,11 +47,11 @@ kdir=$HV_KERNELS/debug/build
 kname="debug kernel"
 [ -e "$kdir/Makefile" ] || "$HV_TOP/tests/kernel/build-debug-kernel.sh" >&2 ||
 	echo "not ok - lint: sparse needs the debug kernel, which did not build"
-src=$HV_CACHE/out/sparse/src
+src=$HV_OUT/sparse/src
 mkdir -p "$src"
 (git ls-files -co --exclude-standard -z) | rsync -a --from0 --files-from=- ./ "$src/"
 find "$src" \( -name '*.o' -o -name '*.ko' \) -delete
-sparse_log=$HV_CACHE/out/sparse/sparse.log
+sparse_log=$HV_OUT/sparse/sparse.log
 : >"$sparse_log"
 rc=0
 for m in "$src" "$src/tests/hostsim" "$src/tests/kunit" "$src/tests/echo"; do
@@ -68,8 +68,8 @@ else
 fi
 
 # Userspace tools: strict warnings, from a clean state.
-tools_log=$HV_CACHE/out/tools.log
-mkdir -p "$HV_CACHE/out"
+tools_log=$HV_OUT/tools.log
+mkdir -p "$HV_OUT"
 if make -C tools/hv clean >/dev/null 2>&1 && make -C tools/hv >"$tools_log" 2>&1; then
 	echo "ok - lint: tools build with -Wall -Wextra -Werror"
 else

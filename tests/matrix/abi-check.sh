@@ -12,7 +12,7 @@
 #          For each build root (default: the whole matrix) build our tree with
 #          tests/matrix/build-modules.sh (unless --no-build), then compare
 #          roots/SUITE/usr/src/linux-headers-KVER/Module.symvers with
-#          roots/SUITE/build/hyperv-dkms/Module.symvers. A kernel whose VMBus
+#          roots/SUITE/build/$HV_STAGE/Module.symvers. A kernel whose VMBus
 #          is built into vmlinux gets one "# SKIP" line (no module replaces it).
 #        tests/matrix/abi-check.sh --distro FILE --ours FILE [--label NAME]
 #          Compare two Module.symvers files directly (no build root needed).
@@ -240,7 +240,7 @@ check_suite() {
 	esac
 
 	distro=$HV_ROOTS/$suite/usr/src/linux-headers-$kver/Module.symvers
-	ours=$HV_ROOTS/$suite/build/hyperv-dkms/Module.symvers
+	ours=$HV_ROOTS/$suite/build/$HV_STAGE/Module.symvers
 	if [ $build = 1 ]; then
 		stamp=$(mktemp)
 		errs=$(mktemp)
@@ -264,7 +264,7 @@ check_suite() {
 		echo "not ok - abi/$suite: no Module.symvers of ours at $ours (build first, without --no-build)"
 		return 1
 	fi
-	[ -e "$HV_ROOTS/$suite/build/hyperv-dkms/drivers/hv/hv_vmbus.ko" ] ||
+	[ -e "$HV_ROOTS/$suite/build/$HV_STAGE/drivers/hv/hv_vmbus.ko" ] ||
 		echo "# abi/$suite: our build has no drivers/hv/hv_vmbus.ko"
 	compare "$distro" "$ours" "$suite"
 	status=$?

@@ -12,13 +12,13 @@
 # Every target also gets the test-only modules: the host simulator
 # (tests/hostsim) and the echo test driver (tests/echo).
 #
-# Output: $HV_CACHE/out/TARGET/{*.ko, build.log}. Exit status 1 if the build
+# Output: $HV_OUT/TARGET/{*.ko, build.log}. Exit status 1 if the build
 # fails or prints any warning (kernel code must build W=1 clean).
 set -eu
 . "$(dirname "$0")/../lib/common.sh"
 
 target=${1:?usage: build-modules.sh TARGET}
-out=$HV_CACHE/out/$target
+out=$HV_OUT/$target
 mkdir -p "$out"
 exec 9>"$out/.lock"
 flock 9
@@ -54,14 +54,14 @@ debug)
 	;;
 *)
 	kver=$(hv_root_kver "$target") || hv_die "no build root for $target: run tests/matrix/buildroot.sh $target"
-	src=$HV_ROOTS/$target/build/hyperv-dkms
+	src=$HV_ROOTS/$target/build/$HV_STAGE
 	stage_tree "$src"
 	status=0
-	hv_in_root "$target" make -C /build/hyperv-dkms KVER="$kver" W=1 modules >>"$log" 2>&1 ||
+	hv_in_root "$target" make -C "/build/$HV_STAGE" KVER="$kver" W=1 modules >>"$log" 2>&1 ||
 		status=$?
 	for sub in tests/hostsim tests/echo; do
 		[ $status -ne 0 ] || hv_in_root "$target" make -C "/lib/modules/$kver/build" \
-			M="/build/hyperv-dkms/$sub" W=1 modules >>"$log" 2>&1 || status=$?
+			M="/build/$HV_STAGE/$sub" W=1 modules >>"$log" 2>&1 || status=$?
 	done
 	;;
 esac

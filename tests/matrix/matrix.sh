@@ -18,7 +18,7 @@ failed=0
 
 for suite in $suites; do
 	kver=$(hv_root_kver "$suite")
-	log=$HV_CACHE/out/$suite/dkms.log
+	log=$HV_OUT/$suite/dkms.log
 	mkdir -p "$(dirname "$log")"
 	hv_in_root "$suite" sh -c "
 		dkms remove -m hyperv -v $ver --all >/dev/null 2>&1
@@ -45,11 +45,11 @@ for suite in $suites; do
 		tail -15 "$log" | sed 's/^/#   /'
 		failed=1
 	fi
-	if "$HV_TOP/tests/matrix/build-modules.sh" "$suite" 2>"$HV_CACHE/out/$suite/w1.err"; then
+	if "$HV_TOP/tests/matrix/build-modules.sh" "$suite" 2>"$HV_OUT/$suite/w1.err"; then
 		echo "ok - matrix/$suite: W=1 build is warning-free"
 	else
 		echo "not ok - matrix/$suite: W=1 build is warning-free"
-		sed 's/^/#   /' "$HV_CACHE/out/$suite/w1.err" | tail -15
+		sed 's/^/#   /' "$HV_OUT/$suite/w1.err" | tail -15
 		failed=1
 	fi
 done

@@ -122,7 +122,7 @@ disk_modules=
 for m in $(header modules) $disk_modules; do add_distro_module "$m"; done
 
 # Our modules for this kernel.
-cp "$HV_CACHE/out/$kernel/"*.ko "$mods/updates/dkms/" 2>/dev/null
+cp "$HV_OUT/$kernel/"*.ko "$mods/updates/dkms/" 2>/dev/null
 depmod -b "$root" "$kver" 2>"$work/depmod.err" || fail "depmod failed: $(cat "$work/depmod.err")"
 
 # The shared libraries a host binary needs, at the same paths in the guest.
