@@ -8,6 +8,7 @@
 
 #include "abi/abi_connection.h"
 
+#include <linux/delay.h>
 #include <linux/string.h>
 
 #include "hv/vmbus_proto.h"
@@ -54,7 +55,7 @@ static int vmbus_conn_negotiate(u32 version)
 	memset(&msg, 0, sizeof(msg));
 	msg.header.msgtype = CHANNELMSG_INITIATE_CONTACT;
 	msg.vmbus_version_requested = version;
-	msg.target_vcpu = 0;
+	msg.target_vcpu = vmbus_cpu_to_vp(0);
 	if (version >= HV_VMBUS_VERSION(5, 0)) {
 		msg.msg_sint = HV_VMBUS_MESSAGE_SINT;
 		conn_id = HV_VMBUS_MSG_CONN_ID_V5;
@@ -176,7 +177,7 @@ void vmbus_disconnect(void)
 	struct vmbus_msg_waiter *w;
 	int ret = -ENOMEM;
 
-	if (!vmbus_core.version)
+	if (!vmbus_core.version || atomic_read(&vmbus_core.unloaded_atomic))
 		return;
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (w) {
@@ -190,6 +191,75 @@ void vmbus_disconnect(void)
 	vmbus_core.version = 0;
 	vmbus_proto_version = 0;
 	vmbus_free_pages();
+}
+
+/**
+ * vmbus_disconnect_atomic() - unload without sleeping or interrupts
+ *
+ * On panic, kexec and in the crash path the host must be told to drop the
+ * connection, or the next kernel (kdump's, kexec's) cannot connect. Nothing
+ * else of ours may run by then: the UNLOAD message is posted directly and
+ * the answer polled for in the message slots, for at most
+ * VMBUS_UNLOAD_TIMEOUT_MS. Runs once; the normal unload is skipped after.
+ */
+void vmbus_disconnect_atomic(void)
+{
+	struct vmbus_channel_message_header msg = {
+		.msgtype = CHANNELMSG_UNLOAD,
+	};
+	const struct vmbus_channel_message_header *hdr;
+	u64 buf[HV_VMBUS_MSG_PAYLOAD_MAX / sizeof(u64)];
+	const struct hv_iface *iface = vmbus_core.iface;
+	unsigned int waited_ms;
+	u32 size;
+
+	if (!iface || !READ_ONCE(vmbus_core.version) ||
+	    atomic_xchg(&vmbus_core.unloaded_atomic, 1))
+		return;
+	if (iface->post_message(vmbus_core.msg_conn_id, &msg, sizeof(msg)) ||
+	    !iface->poll_message)
+		return;
+	hdr = (const void *)buf;
+	for (waited_ms = 0; waited_ms < VMBUS_UNLOAD_TIMEOUT_MS; waited_ms++) {
+		while ((size = iface->poll_message(buf, sizeof(buf)))) {
+			if (size >= sizeof(*hdr) && hdr->msgtype == CHANNELMSG_UNLOAD_RESPONSE)
+				return;
+		}
+		mdelay(1);
+	}
+	pr_warn("the host did not acknowledge the unload\n");
+}
+
+/**
+ * vmbus_cpu_in_use() - whether the host still interrupts a CPU
+ * @ctx: unused
+ * @cpu: the CPU about to go offline
+ *
+ * Host messages go to the CPU named at connect time (CPU 0), channel
+ * events to each channel's target CPU; neither can be taken offline while
+ * connected. Move channels away first (channels/RELID/cpu in sysfs).
+ *
+ * Return: true when @cpu must stay online.
+ */
+bool vmbus_cpu_in_use(void *ctx, unsigned int cpu)
+{
+	struct vmbus_channel *channel;
+	unsigned long relid;
+	bool in_use = false;
+
+	if (!READ_ONCE(vmbus_core.version))
+		return false;
+	if (cpu == 0)
+		return true;
+	rcu_read_lock();
+	xa_for_each(&vmbus_core.channels, relid, channel) {
+		if (READ_ONCE(channel->target_cpu) == cpu) {
+			in_use = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return in_use;
 }
 
 /**

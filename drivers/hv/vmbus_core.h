@@ -51,6 +51,7 @@ struct vmbus_msg_waiter {
  * @dev_wq:	  ordered queue where devices are added and removed
  * @root:	  parent of the VMBus devices
  * @unloading:	  set once unload started: new offers are ignored
+ * @unloaded_atomic: the atomic unload (panic, kexec, crash) has run
  */
 struct vmbus_core {
 	const struct hv_iface *iface;
@@ -66,6 +67,7 @@ struct vmbus_core {
 	struct workqueue_struct *dev_wq;
 	struct device *root;
 	bool unloading;
+	atomic_t unloaded_atomic;
 };
 
 extern struct vmbus_core vmbus_core;
@@ -134,9 +136,15 @@ void vmbus_rqstor_free(struct vmbus_channel *channel);
 u64 vmbus_rqstor_get(struct vmbus_channel *channel, const struct vmpacket_descriptor *desc,
 		     u64 requestid);
 
-/* vmbus_mmio.c: MMIO space for devices */
+/* vmbus_mmio.c: MMIO space for devices; vmbus_acpi.c: where it is */
 int vmbus_mmio_add_range(resource_size_t start, resource_size_t size);
+void vmbus_mmio_reserve_fb(resource_size_t start, resource_size_t size);
 void vmbus_mmio_remove_ranges(void);
+int vmbus_acpi_find_mmio(void);
+
+/* vmbus_crash.c: unload on panic, kexec and crash (real Hyper-V) */
+void vmbus_crash_handlers_add(void);
+void vmbus_crash_handlers_remove(void);
 
 /* vmbus_chan_sysfs.c: channels/<relid>/ */
 int vmbus_chan_sysfs_add(struct vmbus_channel *channel);
@@ -171,5 +179,18 @@ void vmbus_device_unregister(struct hv_device *device_obj);
 /* vmbus_connection.c: connecting to and disconnecting from the host */
 int vmbus_connect(void);
 void vmbus_disconnect(void);
+void vmbus_disconnect_atomic(void);
+bool vmbus_cpu_in_use(void *ctx, unsigned int cpu);
+
+/**
+ * vmbus_cpu_to_vp() - the hypervisor's number for a Linux CPU
+ * @cpu: the CPU
+ *
+ * Return: what target_vp fields of channel messages carry for @cpu.
+ */
+static inline u32 vmbus_cpu_to_vp(unsigned int cpu)
+{
+	return vmbus_core.iface->vp_index ? vmbus_core.iface->vp_index(cpu) : cpu;
+}
 
 #endif /* _HV_VMBUS_CORE_H */

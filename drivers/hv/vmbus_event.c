@@ -69,15 +69,8 @@ void vmbus_chan_event_stop(struct vmbus_channel *channel)
 	tasklet_kill(&channel->callback_event);
 }
 
-/**
- * vmbus_on_event() - the host signalled a channel
- * @ctx: unused
- * @relid: the channel's relid
- *
- * May run in interrupt context. Channels are looked up under RCU: a channel
- * is freed only a grace period after it left the relid table.
- */
-void vmbus_on_event(void *ctx, u32 relid)
+/* Run or schedule the callback of the channel @relid names, if any. */
+static void vmbus_chan_signalled(u32 relid)
 {
 	struct vmbus_channel *channel;
 	unsigned long flags;
@@ -105,4 +98,41 @@ out_unlock:
 	spin_unlock_irqrestore(&channel->sched_lock, flags);
 out:
 	rcu_read_unlock();
+}
+
+/*
+ * Hosts before protocol 2.4 set one event flag for all channels and the
+ * relids in the receive half (the first half) of the interrupt page.
+ */
+static void vmbus_int_page_scan(void)
+{
+	unsigned long *recv = READ_ONCE(vmbus_core.int_page);
+	unsigned long bits;
+	unsigned int i, bit;
+
+	if (!recv || READ_ONCE(vmbus_core.version) >= HV_VMBUS_VERSION(2, 4))
+		return;
+	for (i = 0; i < HV_VMBUS_MAX_RELID / BITS_PER_LONG; i++) {
+		if (!READ_ONCE(recv[i]))
+			continue;
+		bits = xchg(&recv[i], 0);
+		for_each_set_bit(bit, &bits, BITS_PER_LONG)
+			vmbus_chan_signalled(i * BITS_PER_LONG + bit);
+	}
+}
+
+/**
+ * vmbus_on_event() - the host signalled a channel
+ * @ctx: unused
+ * @relid: the channel's relid; 0: look at the interrupt page (before 2.4)
+ *
+ * May run in interrupt context. Channels are looked up under RCU: a channel
+ * is freed only a grace period after it left the relid table.
+ */
+void vmbus_on_event(void *ctx, u32 relid)
+{
+	if (relid)
+		vmbus_chan_signalled(relid);
+	else
+		vmbus_int_page_scan();
 }

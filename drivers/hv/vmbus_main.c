@@ -25,7 +25,13 @@ struct vmbus_core vmbus_core = {
 static const struct hv_iface_guest_ops vmbus_guest_ops = {
 	.on_message = vmbus_on_message,
 	.on_event = vmbus_on_event,
+	.cpu_in_use = vmbus_cpu_in_use,
 };
+
+static bool real_hyperv;
+module_param(real_hyperv, bool, 0444);
+MODULE_PARM_DESC(real_hyperv,
+		 "Drive real Hyper-V (default: no; this release is tested against the host simulator only)");
 
 /* The simulator's interface, held with a module reference while in use. */
 static const struct hv_iface *vmbus_sim_iface;
@@ -34,10 +40,22 @@ static const struct hv_iface *vmbus_pick_iface(void)
 {
 	const struct hv_iface *iface = hv_iface_hyperv_probe();
 
+	if (IS_ERR(iface))
+		return iface;
+	if (iface && !real_hyperv) {
+		pr_err("hyperv-dkms %s has not been validated on real Hyper-V: not replacing the distro's VMBus driver (load with real_hyperv=1 to use it anyway)\n",
+		       HV_DKMS_VERSION);
+		return ERR_PTR(-EPERM);
+	}
 	if (iface)
 		return iface;
 	vmbus_sim_iface = symbol_get(HV_IFACE_SIM_SYMBOL);
 	return vmbus_sim_iface;
+}
+
+static bool vmbus_on_hyperv(void)
+{
+	return vmbus_core.iface && !vmbus_sim_iface;
 }
 
 static void vmbus_put_iface(void)
@@ -53,14 +71,13 @@ static int __init hv_vmbus_init(void)
 	int ret;
 
 	vmbus_core.iface = vmbus_pick_iface();
+	if (IS_ERR(vmbus_core.iface)) {
+		ret = PTR_ERR(vmbus_core.iface);
+		vmbus_core.iface = NULL;
+		return ret;
+	}
 	if (!vmbus_core.iface) {
 		pr_err("no Hyper-V hypervisor detected and no host simulator loaded; not loading\n");
-		return -ENODEV;
-	}
-	if (!vmbus_core.iface->attach) {
-		pr_err("hyperv-dkms %s cannot drive real Hyper-V yet; not loading\n",
-		       HV_DKMS_VERSION);
-		vmbus_put_iface();
 		return -ENODEV;
 	}
 
@@ -80,6 +97,8 @@ static int __init hv_vmbus_init(void)
 	ret = bus_register(&vmbus_bus);
 	if (ret)
 		goto err_root;
+	/* before any offer: devices may allocate MMIO in their probe */
+	vmbus_acpi_find_mmio();
 	ret = vmbus_core.iface->attach(&vmbus_guest_ops, NULL);
 	if (ret)
 		goto err_bus;
@@ -89,6 +108,8 @@ static int __init hv_vmbus_init(void)
 	ret = vmbus_connect();
 	if (ret)
 		goto err_detach;
+	if (vmbus_on_hyperv())
+		vmbus_crash_handlers_add();
 	return 0;
 
 err_detach:
@@ -96,6 +117,7 @@ err_detach:
 	flush_workqueue(vmbus_core.msg_wq);
 	vmbus_remove_all_channels();
 err_bus:
+	vmbus_mmio_remove_ranges();
 	bus_unregister(&vmbus_bus);
 err_root:
 	root_device_unregister(vmbus_core.root);
@@ -110,6 +132,8 @@ err_wq:
 
 static void __exit hv_vmbus_exit(void)
 {
+	if (vmbus_on_hyperv())
+		vmbus_crash_handlers_remove();
 	WRITE_ONCE(vmbus_core.unloading, true);
 	flush_workqueue(vmbus_core.msg_wq);
 	vmbus_remove_all_channels();

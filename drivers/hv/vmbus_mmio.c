@@ -18,6 +18,7 @@
 
 #include <linux/ioport.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 
 #include "vmbus_core.h"
 
@@ -29,6 +30,9 @@ static struct resource vmbus_mmio_root = {
 };
 
 static DEFINE_MUTEX(vmbus_mmio_lock);
+
+/* the boot framebuffer, reserved inside a range; NULL when none */
+static struct resource *vmbus_mmio_fb;
 
 /**
  * vmbus_mmio_add_range() - make a guest physical range available to devices
@@ -70,6 +74,10 @@ void vmbus_mmio_remove_ranges(void)
 	struct resource *r;
 
 	mutex_lock(&vmbus_mmio_lock);
+	if (vmbus_mmio_fb)
+		__release_region(vmbus_mmio_fb->parent, vmbus_mmio_fb->start,
+				 resource_size(vmbus_mmio_fb));
+	vmbus_mmio_fb = NULL;
 	while ((r = vmbus_mmio_root.child)) {
 		if (r->child)
 			pr_warn("MMIO %pR still allocated at unload\n", r->child);
@@ -80,6 +88,43 @@ void vmbus_mmio_remove_ranges(void)
 }
 
 /**
+ * vmbus_mmio_reserve_fb() - keep the boot framebuffer for the video driver
+ * @start: its first byte
+ * @size: its length, which firmware often under-reports: the largest
+ *	  power-of-two fraction of it (down to 1 MiB) that is free is taken
+ *
+ * Other devices are then placed elsewhere; the video driver gets it by
+ * asking vmbus_allocate_mmio() with fb_overlap_ok.
+ */
+void vmbus_mmio_reserve_fb(resource_size_t start, resource_size_t size)
+{
+	struct resource *range;
+
+	mutex_lock(&vmbus_mmio_lock);
+	for (range = vmbus_mmio_root.child; range && !vmbus_mmio_fb; range = range->sibling) {
+		if (start < range->start || start > range->end)
+			continue;
+		for (; !vmbus_mmio_fb && size >= SZ_1M; size >>= 1)
+			vmbus_mmio_fb = __request_region(range, start, size, "boot framebuffer", 0);
+	}
+	mutex_unlock(&vmbus_mmio_lock);
+	if (vmbus_mmio_fb)
+		pr_info("boot framebuffer %pR kept for the video driver\n", vmbus_mmio_fb);
+}
+
+/* The framebuffer reservation, if @fb_overlap_ok and it fits the request. */
+static struct resource *vmbus_mmio_take_fb(resource_size_t min, resource_size_t max,
+					   resource_size_t size, const char *name)
+{
+	struct resource *fb = vmbus_mmio_fb;
+
+	if (!fb || fb->start < min || size > resource_size(fb) ||
+	    fb->start + size - 1 > max)
+		return NULL;
+	return request_mem_region_exclusive(fb->start, size, name);
+}
+
+/**
  * vmbus_allocate_mmio() - reserve MMIO space for a VMBus device
  * @new: set to the reserved iomem region
  * @device_obj: the device (its name labels the region), or NULL
@@ -87,8 +132,8 @@ void vmbus_mmio_remove_ranges(void)
  * @max: highest acceptable address
  * @size: bytes needed
  * @align: alignment, a power of two (0 or 1: none)
- * @fb_overlap_ok: the region may overlap the boot framebuffer (we keep
- *		   no framebuffer reservation of our own, so it changes nothing)
+ * @fb_overlap_ok: the region may be the boot framebuffer's (the video
+ *		   driver asks so); it is tried first
  *
  * Return: 0, -EINVAL for bad arguments, -ENXIO when no range has room.
  */
@@ -107,6 +152,14 @@ int vmbus_allocate_mmio(struct resource **new, struct hv_device *device_obj,
 	if (align < 1)
 		align = 1;
 	mutex_lock(&vmbus_mmio_lock);
+	if (fb_overlap_ok) {
+		iomem = vmbus_mmio_take_fb(min, max, size, name);
+		if (iomem) {
+			*new = iomem;
+			ret = 0;
+			goto out;
+		}
+	}
 	for (range = vmbus_mmio_root.child; range; range = range->sibling) {
 		if (range->start > max || range->end < min)
 			continue;
@@ -143,6 +196,12 @@ void vmbus_free_mmio(resource_size_t start, resource_size_t size)
 	struct resource *range;
 
 	mutex_lock(&vmbus_mmio_lock);
+	if (vmbus_mmio_fb && start >= vmbus_mmio_fb->start &&
+	    start + size - 1 <= vmbus_mmio_fb->end) {
+		/* from the framebuffer reservation, which stays */
+		release_mem_region(start, size);
+		goto out;
+	}
 	for (range = vmbus_mmio_root.child; range; range = range->sibling) {
 		if (start < range->start || start + size - 1 > range->end)
 			continue;
@@ -150,6 +209,7 @@ void vmbus_free_mmio(resource_size_t start, resource_size_t size)
 		release_mem_region(start, size);
 		break;
 	}
+out:
 	mutex_unlock(&vmbus_mmio_lock);
 }
 EXPORT_SYMBOL_GPL(vmbus_free_mmio);

@@ -102,8 +102,8 @@ int vmbus_chan_retarget(struct vmbus_channel *channel, unsigned int cpu)
 	} else if (channel->target_cpu == cpu) {
 		ret = 0;
 	} else {
-		/* the simulated host numbers its virtual processors as our CPUs */
-		ret = vmbus_modify(channel, channel->offermsg.child_relid, cpu);
+		ret = vmbus_modify(channel, channel->offermsg.child_relid,
+				   vmbus_cpu_to_vp(cpu));
 		if (!ret)
 			WRITE_ONCE(channel->target_cpu, cpu);
 	}

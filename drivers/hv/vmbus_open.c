@@ -112,7 +112,7 @@ static int vmbus_send_open(struct vmbus_channel *channel, void *userdata, u32 us
 	msg->child_relid = relid;
 	msg->openid = relid;
 	msg->ringbuffer_gpadlhandle = vmbus_ring_gpadl(channel);
-	msg->target_vp = channel->target_cpu; /* the simulator numbers VPs as CPUs */
+	msg->target_vp = vmbus_cpu_to_vp(channel->target_cpu);
 	msg->downstream_ringbuffer_pageoffset = channel->ringbuffer_send_offset;
 	if (userdatalen)
 		memcpy(msg->userdata, userdata, userdatalen);

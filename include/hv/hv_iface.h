@@ -26,11 +26,16 @@
  *		valid only during the call: copy before use. May be called in
  *		interrupt context.
  * @on_event:	the event flag of channel @relid was set. May be called in
- *		interrupt context.
+ *		interrupt context. Relid 0 is no channel: it is the flag a
+ *		host before protocol 2.4 sets to say "look at the receive
+ *		half of the interrupt page".
+ * @cpu_in_use: optional; whether channel events still target @cpu (a CPU
+ *		the host interrupts cannot be taken offline)
  */
 struct hv_iface_guest_ops {
 	void (*on_message)(void *ctx, const void *payload, u32 size);
 	void (*on_event)(void *ctx, u32 relid);
+	bool (*cpu_in_use)(void *ctx, unsigned int cpu);
 };
 
 /**
@@ -42,6 +47,13 @@ struct hv_iface_guest_ops {
  *		0, or -EINVAL for a connection id the host does not have,
  *		-EAGAIN when the host's queue is full (retry later)
  * @signal_event: HvSignalEvent on @connection_id
+ * @vp_index:	optional; the hypervisor's number for Linux CPU @cpu (the
+ *		target_vp of channel messages); without it, the CPU number
+ * @poll_message: optional; for unloading when interrupts cannot be relied
+ *		on (panic, crash kernel, kexec): take one pending host message
+ *		from any CPU without waiting, copy at most @size bytes of its
+ *		payload to @buf. Returns the payload size, 0 when none is
+ *		pending.
  */
 struct hv_iface {
 	const char *name;
@@ -49,6 +61,8 @@ struct hv_iface {
 	void (*detach)(void);
 	int (*post_message)(u32 connection_id, const void *payload, u32 size);
 	void (*signal_event)(u32 connection_id);
+	u32 (*vp_index)(unsigned int cpu);
+	u32 (*poll_message)(void *buf, u32 size);
 };
 
 /* Exported by the host simulator module (tests/hostsim). */

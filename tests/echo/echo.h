@@ -25,6 +25,9 @@
 /* Most channels (primary + sub-channels) a device uses. */
 #define ECHO_MAX_CHANNELS	64
 
+/* Most MMIO regions a device holds at once (the mmio command). */
+#define ECHO_MAX_MMIO		8
+
 /* Longest error reason kept, and longest result text. */
 #define ECHO_REASON_MAX		256
 #define ECHO_RESULT_MAX		2048
@@ -156,6 +159,8 @@ struct echo_chan {
  * @result:	text of the last test's result
  * @tests_run:	tests started
  * @tests_failed: tests that failed
+ * @mmio:	MMIO regions allocated with the mmio command (under @test_lock)
+ * @nr_mmio:	how many
  */
 struct echo_dev {
 	struct list_head node;
@@ -175,6 +180,8 @@ struct echo_dev {
 	char result[ECHO_RESULT_MAX];
 	atomic64_t tests_run;
 	atomic64_t tests_failed;
+	struct resource *mmio[ECHO_MAX_MMIO];
+	unsigned int nr_mmio;
 };
 
 /**
@@ -214,6 +221,10 @@ int echo_test_run(struct echo_dev *edev, const struct echo_params *p);
 int echo_oversize_run(struct echo_dev *edev);
 void echo_drain(struct echo_chan *ech);
 void echo_set_result(struct echo_dev *edev, int err, const char *fmt, ...) __printf(3, 4);
+
+/* echo_mmio.c */
+int echo_mmio_command(struct echo_dev *edev, int argc, char **argv);
+void echo_mmio_free_all(struct echo_dev *edev);
 
 /* echo_debugfs.c */
 int echo_debugfs_init(void);

@@ -28,6 +28,8 @@
  *						  (needs direct_read=1)
  *   bench SIZE COUNT|SECONDSs|MSms [INFLIGHT] [CHANNELS]
  *   oversize                                     a payload one byte too big
+ *   mmio SIZE ALIGN MIN MAX [fb]                 vmbus_allocate_mmio()
+ *   mmiofree                                     vmbus_free_mmio() of them all
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -52,7 +54,9 @@ static const char echo_usage[] =
 	"mpb COUNT SIZE [INFLIGHT] [CHANNELS]\n"
 	"flow COUNT SIZE [HOLD_MS]\n"
 	"bench SIZE COUNT|SECONDSs|MSms [INFLIGHT] [CHANNELS]\n"
-	"oversize\n";
+	"oversize\n"
+	"mmio SIZE ALIGN MIN MAX [fb]\n"
+	"mmiofree\n";
 
 static int echo_parse_u32(struct echo_dev *edev, const char *what, const char *arg, u32 *val)
 {
@@ -117,6 +121,8 @@ static int echo_command(struct echo_dev *edev, char *cmd)
 
 	if (!strcmp(argv[0], "oversize") && argc == 1)
 		return echo_oversize_run(edev);
+	if (!strcmp(argv[0], "mmio") || !strcmp(argv[0], "mmiofree"))
+		return echo_mmio_command(edev, argc, argv);
 
 	if (!strcmp(argv[0], "bench") && argc >= 3 && argc <= 5) {
 		p.kind = ECHO_KIND_INBAND;

@@ -259,6 +259,7 @@ static hv_driver_remove_ret_t echo_remove(struct hv_device *hdev)
 
 	/* closes the sub-channels, then the primary */
 	vmbus_close(hdev->channel);
+	echo_mmio_free_all(edev);
 
 	list_for_each_entry_safe(ech, tmp, &edev->chans, node) {
 		list_del(&ech->node);

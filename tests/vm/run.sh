@@ -31,6 +31,8 @@
 #   # disk: SIZE           a blank raw disk of SIZE (e.g. 256M) as virtio
 #                          /dev/vda in the guest (backing store for storvsp)
 #   # kernels: NAME...     run only on these kernels (default: all)
+#   # acpi: FILE.asl       an extra ACPI table (tests/vm/acpi/FILE.asl,
+#                          compiled with iasl) given to the guest firmware
 #
 # A run fails, whatever the scenario printed, when: the hard timeout hits,
 # the verdict channel lacks its closing line or a TAP plan, or the kernel
@@ -44,7 +46,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--keep) keep=1; shift ;;
 	--console) console=1; shift ;;
-	-h|--help) sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -193,6 +195,17 @@ if [ -n "$disk_size" ]; then
 	disk_args="-drive file=$work/disk.img,if=none,id=hvdisk,format=raw,cache=unsafe
 		-device virtio-blk-pci,drive=hvdisk,serial=hv-backing"
 fi
+# Hyper-V's own tables name VMBus "VMBus", not a valid ACPI id: like them,
+# ours must be compiled with -f (errors ignored).
+acpi_args=
+acpi_src=$(header acpi)
+if [ -n "$acpi_src" ]; then
+	command -v iasl >/dev/null || hv_need_host_packages acpica-tools
+	cp "$HV_TOP/tests/vm/acpi/$acpi_src" "$work/table.asl" || fail "no ACPI table $acpi_src"
+	iasl -f -p "$work/table" "$work/table.asl" >"$work/iasl.log" 2>&1 && [ -s "$work/table.aml" ] ||
+		fail "iasl cannot compile $acpi_src: $(grep -i error "$work/iasl.log" | head -3)"
+	acpi_args="-acpitable file=$work/table.aml"
+fi
 : >"$work/console.log"
 : >"$work/verdict.log"
 if [ $console = 1 ]; then
@@ -207,7 +220,7 @@ timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
 	-serial "file:$work/console.log" -serial "file:$work/verdict.log" \
 	-kernel "$kdir/vmlinuz" -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 $(header append)" \
-	$disk_args $(header qemu) >"$work/qemu.log" 2>&1
+	$disk_args $acpi_args $(header qemu) >"$work/qemu.log" 2>&1
 qemu_rc=$?
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 [ $console = 1 ] && kill "$tailpid" 2>/dev/null
