@@ -22,10 +22,9 @@
 #include <linux/notifier.h>
 #include <linux/ptrace.h>
 #include <linux/sched/task_stack.h>
-#include <linux/version.h>
 #include <asm/mshyperv.h>
 
-#if __has_include(<linux/panic_notifier.h>)
+#ifdef HV_HAVE_PANIC_NOTIFIER_H
 #include <linux/panic_notifier.h>
 #endif
 
@@ -33,11 +32,15 @@
 #include "vmbus_core.h"
 
 /*
- * Where the panic report lives is not visible in any header: it moved from
- * drivers/hv/vmbus_drv.c into the built-in drivers/hv/hv_common.c for 6.1.
+ * The VMBus driver reports panics where hyperv_report_panic_msg() is public
+ * (before 6.1); later the kernel's built-in drivers/hv/hv_common.c does.
  * The kernel log dump is written for the kmsg_dump API before 5.13 only.
  */
-#define VMBUS_REPORTS_PANIC	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0))
+#ifdef HV_HAVE_REPORT_PANIC_MSG
+#define VMBUS_REPORTS_PANIC	1
+#else
+#define VMBUS_REPORTS_PANIC	0
+#endif
 #if VMBUS_REPORTS_PANIC && defined(HV_HAVE_KMSG_DUMPER_GET_BUFFER)
 #define VMBUS_DUMPS_KMSG	1
 #else

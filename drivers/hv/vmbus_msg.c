@@ -171,6 +171,7 @@ void vmbus_on_message(void *ctx, const void *payload, u32 size)
  */
 int vmbus_post_msg(u32 connection_id, const void *msg, u32 size)
 {
+	const struct vmbus_channel_message_header *hdr = msg;
 	unsigned int delay_ms = 1, waited_ms = 0;
 	int ret;
 
@@ -178,6 +179,13 @@ int vmbus_post_msg(u32 connection_id, const void *msg, u32 size)
 		return -EINVAL;
 	for (;;) {
 		ret = vmbus_core.iface->post_message(connection_id, msg, size);
+		/*
+		 * Hyper-V also says "invalid connection" to a guest posting too
+		 * fast; only for INITIATE_CONTACT does it mean what it says (a
+		 * host before 5.0 has no connection 4).
+		 */
+		if (ret == -EINVAL && hdr->msgtype != CHANNELMSG_INITIATE_CONTACT)
+			ret = -EAGAIN;
 		if (ret != -EAGAIN || waited_ms >= 1000)
 			return ret;
 		msleep(delay_ms);
