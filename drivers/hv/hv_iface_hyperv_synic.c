@@ -68,7 +68,7 @@ static void hv_synic_end_of_message(struct hv_message *msg)
 	mb();
 	/* bit 0 of the flags: msg_pending */
 	if (READ_ONCE(msg->header.message_flags.asu8) & 1)
-		wrmsrl(HV_X64_MSR_EOM, 0);
+		wrmsrq(HV_X64_MSR_EOM, 0);
 }
 
 /*
@@ -136,17 +136,17 @@ static void hv_synic_enable_this_cpu(void)
 	union hv_synic_simp simp;
 	union hv_synic_sint sint;
 
-	rdmsrl(HV_X64_MSR_SIMP, simp.as_uint64);
+	rdmsrq(HV_X64_MSR_SIMP, simp.as_uint64);
 	simp.simp_enabled = 1;
 	simp.base_simp_gpa = virt_to_phys(p->msg_page) >> HV_HYP_PAGE_SHIFT;
-	wrmsrl(HV_X64_MSR_SIMP, simp.as_uint64);
+	wrmsrq(HV_X64_MSR_SIMP, simp.as_uint64);
 
-	rdmsrl(HV_X64_MSR_SIEFP, siefp.as_uint64);
+	rdmsrq(HV_X64_MSR_SIEFP, siefp.as_uint64);
 	siefp.siefp_enabled = 1;
 	siefp.base_siefp_gpa = virt_to_phys(p->event_page) >> HV_HYP_PAGE_SHIFT;
-	wrmsrl(HV_X64_MSR_SIEFP, siefp.as_uint64);
+	wrmsrq(HV_X64_MSR_SIEFP, siefp.as_uint64);
 
-	rdmsrl(HV_X64_MSR_SINT0 + HV_VMBUS_MESSAGE_SINT, sint.as_uint64);
+	rdmsrq(HV_X64_MSR_SINT0 + HV_VMBUS_MESSAGE_SINT, sint.as_uint64);
 	sint.vector = HYPERVISOR_CALLBACK_VECTOR;
 	sint.masked = false;
 #ifdef HV_DEPRECATING_AEOI_RECOMMENDED
@@ -155,11 +155,11 @@ static void hv_synic_enable_this_cpu(void)
 #else
 	sint.auto_eoi = true;
 #endif
-	wrmsrl(HV_X64_MSR_SINT0 + HV_VMBUS_MESSAGE_SINT, sint.as_uint64);
+	wrmsrq(HV_X64_MSR_SINT0 + HV_VMBUS_MESSAGE_SINT, sint.as_uint64);
 
-	rdmsrl(HV_X64_MSR_SCONTROL, sctrl.as_uint64);
+	rdmsrq(HV_X64_MSR_SCONTROL, sctrl.as_uint64);
 	sctrl.enable = 1;
-	wrmsrl(HV_X64_MSR_SCONTROL, sctrl.as_uint64);
+	wrmsrq(HV_X64_MSR_SCONTROL, sctrl.as_uint64);
 }
 
 /**
@@ -174,23 +174,23 @@ void hv_synic_disable_this_cpu(void)
 	union hv_synic_simp simp;
 	union hv_synic_sint sint;
 
-	rdmsrl(HV_X64_MSR_SINT0 + HV_VMBUS_MESSAGE_SINT, sint.as_uint64);
+	rdmsrq(HV_X64_MSR_SINT0 + HV_VMBUS_MESSAGE_SINT, sint.as_uint64);
 	sint.masked = 1;
-	wrmsrl(HV_X64_MSR_SINT0 + HV_VMBUS_MESSAGE_SINT, sint.as_uint64);
+	wrmsrq(HV_X64_MSR_SINT0 + HV_VMBUS_MESSAGE_SINT, sint.as_uint64);
 
-	rdmsrl(HV_X64_MSR_SIMP, simp.as_uint64);
+	rdmsrq(HV_X64_MSR_SIMP, simp.as_uint64);
 	simp.simp_enabled = 0;
 	simp.base_simp_gpa = 0;
-	wrmsrl(HV_X64_MSR_SIMP, simp.as_uint64);
+	wrmsrq(HV_X64_MSR_SIMP, simp.as_uint64);
 
-	rdmsrl(HV_X64_MSR_SIEFP, siefp.as_uint64);
+	rdmsrq(HV_X64_MSR_SIEFP, siefp.as_uint64);
 	siefp.siefp_enabled = 0;
 	siefp.base_siefp_gpa = 0;
-	wrmsrl(HV_X64_MSR_SIEFP, siefp.as_uint64);
+	wrmsrq(HV_X64_MSR_SIEFP, siefp.as_uint64);
 
-	rdmsrl(HV_X64_MSR_SCONTROL, sctrl.as_uint64);
+	rdmsrq(HV_X64_MSR_SCONTROL, sctrl.as_uint64);
 	sctrl.enable = 0;
-	wrmsrl(HV_X64_MSR_SCONTROL, sctrl.as_uint64);
+	wrmsrq(HV_X64_MSR_SCONTROL, sctrl.as_uint64);
 }
 
 static int hv_synic_cpu_online(unsigned int cpu)

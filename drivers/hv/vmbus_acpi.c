@@ -20,6 +20,9 @@
 #include <linux/screen_info.h>
 #include <linux/sizes.h>
 #include <linux/sort.h>
+#ifdef HV_HAVE_SYSFB_PRIMARY_DISPLAY
+#include <linux/sysfb.h>
+#endif
 
 #include "vmbus_core.h"
 
@@ -110,18 +113,29 @@ static void vmbus_acpi_merge(struct vmbus_acpi_ranges *ranges)
 	ranges->count = out;
 }
 
+/* What the firmware said about the boot display. */
+static const struct screen_info *vmbus_acpi_boot_screen(void)
+{
+#ifdef HV_HAVE_SYSFB_PRIMARY_DISPLAY
+	return &sysfb_primary_display.screen;
+#else
+	return &screen_info;
+#endif
+}
+
 /* The boot framebuffer: from EFI (generation 2) or the emulated card (1). */
 static void vmbus_acpi_reserve_fb(void)
 {
+	const struct screen_info *si = vmbus_acpi_boot_screen();
 	resource_size_t start = 0, size = 0;
 	struct pci_dev *pdev;
 
 	if (efi_enabled(EFI_BOOT)) {
-		start = screen_info.lfb_base;
-		if (screen_info.capabilities & VIDEO_CAPABILITY_64BIT_BASE)
-			start |= (u64)screen_info.ext_lfb_base << 32;
+		start = si->lfb_base;
+		if (si->capabilities & VIDEO_CAPABILITY_64BIT_BASE)
+			start |= (u64)si->ext_lfb_base << 32;
 		/* the size is often under-reported: claim at least 8 MiB */
-		size = max_t(resource_size_t, screen_info.lfb_size, SZ_8M);
+		size = max_t(resource_size_t, si->lfb_size, SZ_8M);
 	} else {
 		pdev = pci_get_device(VMBUS_PCI_VENDOR_MICROSOFT,
 				      VMBUS_PCI_DEVICE_HYPERV_VIDEO, NULL);

@@ -137,7 +137,7 @@ static void vmbus_crash_report_add(void)
 		return;
 	vmbus_crash_msrs = true;
 #if VMBUS_DUMPS_KMSG
-	rdmsrl(HV_X64_MSR_CRASH_CTL, crash_ctl);
+	rdmsrq(HV_X64_MSR_CRASH_CTL, crash_ctl);
 	if (crash_ctl & HV_CRASH_CTL_CRASH_NOTIFY_MSG) {
 		vmbus_panic_page = (void *)get_zeroed_page(GFP_KERNEL);
 		if (vmbus_panic_page && kmsg_dump_register(&vmbus_kmsg_dumper)) {

@@ -47,6 +47,12 @@
 #endif
 
 /* Timers: timer_delete_sync() since 6.2, timer_container_of() since 6.16. */
+/* x86 MSR accessors: rdmsrq()/wrmsrq() from 6.16 on. */
+#ifndef HV_HAVE_RDMSRQ
+#define rdmsrq(msr, val) rdmsrl(msr, val)
+#define wrmsrq(msr, val) wrmsrl(msr, val)
+#endif
+
 #ifndef HV_HAVE_TIMER_DELETE_SYNC
 #define timer_delete_sync(t) del_timer_sync(t)
 #define timer_delete(t) del_timer(t)

@@ -10,7 +10,9 @@
 #           or "debug": the debug kernel of tests/kernel/build-debug-kernel.sh,
 #           which also gets the KUnit suites of tests/kunit.
 # Every target also gets the test-only modules: the host simulator
-# (tests/hostsim) and the echo test driver (tests/echo).
+# (tests/hostsim) and the echo test driver (tests/echo); where the kernel's
+# VMBus is built in, also the test-only VMBus core hv_vmbus_test
+# (HV_TEST_CORE=1, see include/compat/hv_test_core.h).
 #
 # Output: $HV_OUT/TARGET/{*.ko, build.log}. Exit status 1 if the build
 # fails or prints any warning (kernel code must build W=1 clean).
@@ -57,11 +59,16 @@ debug)
 	src=$HV_ROOTS/$target/build/$HV_STAGE
 	stage_tree "$src"
 	status=0
-	hv_in_root "$target" make -C "/build/$HV_STAGE" KVER="$kver" W=1 modules >>"$log" 2>&1 ||
-		status=$?
+	hv_in_root "$target" make -C "/build/$HV_STAGE" KVER="$kver" W=1 HV_TEST_CORE=1 modules \
+		>>"$log" 2>&1 || status=$?
+	# the test-only core's renamed exports are found in its Module.symvers
+	extra=
+	[ -e "$src/drivers/hv/hv_vmbus_test.ko" ] &&
+		extra="KBUILD_EXTRA_SYMBOLS=/build/$HV_STAGE/Module.symvers"
 	for sub in tests/hostsim tests/echo; do
 		[ $status -ne 0 ] || hv_in_root "$target" make -C "/lib/modules/$kver/build" \
-			M="/build/$HV_STAGE/$sub" W=1 modules >>"$log" 2>&1 || status=$?
+			M="/build/$HV_STAGE/$sub" W=1 HV_TEST_CORE=1 $extra modules >>"$log" 2>&1 ||
+			status=$?
 	done
 	;;
 esac

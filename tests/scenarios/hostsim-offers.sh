@@ -80,7 +80,7 @@ check_output "an unknown command exits 2" "^2\$" rc hvsim frobnicate
 check_output "refused commands changed nothing" "^7 0 0 0\$" counters
 
 guest=1
-if [ "$HV_VMBUS_MODE" != module ]; then
+if ! our_vmbus; then
 	guest=0
 	skip "the guest gets the offers" "VMBus is built into this kernel"
 fi

@@ -7,7 +7,7 @@
 # timeout: 240
 . /lib/hv-test.sh
 
-if [ "$HV_VMBUS_MODE" != module ]; then
+if ! our_vmbus; then
 	skip "hv_vmbus connects to the simulated host" "VMBus is built into this kernel"
 	done_testing
 	exit
@@ -29,7 +29,7 @@ for cap in $versions; do
 		rmmod hv_hostsim
 		continue
 	fi
-	check "guest reports protocol $cap" dmesg_has "hv_vmbus: Vmbus version:$cap\$"
+	check "guest reports protocol $cap" dmesg_has "hv_vmbus(_test)?: Vmbus version:$cap\$"
 	check_output "host agrees on $cap and is connected" "^$cap connected\$" \
 		echo "$(host version) $(host state)"
 	# versions >= 5.0 are asked for on a connection hosts < 5.0 lack, so

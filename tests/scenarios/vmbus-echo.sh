@@ -16,7 +16,7 @@
 # cpus: 2
 . /lib/hv-test.sh
 
-if [ "$HV_VMBUS_MODE" != module ]; then
+if ! our_vmbus; then
 	skip "the VMBus data path with the echo device" "VMBus is built into this kernel"
 	done_testing
 	exit

@@ -15,7 +15,7 @@
 # timeout: 300
 . /lib/hv-test.sh
 
-if [ "$HV_VMBUS_MODE" != module ]; then
+if ! our_vmbus; then
 	skip "MMIO allocation for VMBus devices" "VMBus is built into this kernel"
 	done_testing
 	exit

@@ -9,7 +9,7 @@
 # timeout: 300
 . /lib/hv-test.sh
 
-if [ "$HV_VMBUS_MODE" != module ]; then
+if ! our_vmbus; then
 	skip "VMBus devices from host offers" "VMBus is built into this kernel"
 	done_testing
 	exit

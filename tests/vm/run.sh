@@ -177,6 +177,13 @@ for t in $(header tools); do add_tool "$t"; done
 vmbus_mode=$(sed -n 's/^CONFIG_HYPERV_VMBUS=//p' "$kdir/config")
 [ -n "$vmbus_mode" ] || vmbus_mode=$(sed -n 's/^CONFIG_HYPERV=//p' "$kdir/config")
 case "$vmbus_mode" in y) vmbus_mode=builtin ;; m) vmbus_mode=module ;; *) vmbus_mode=none ;; esac
+# VMBus built in: our test-only core (include/compat/hv_test_core.h) stands
+# in for it, and "modprobe hv_vmbus" loads it.
+if [ "$vmbus_mode" = builtin ] && [ -e "$mods/updates/dkms/hv_vmbus_test.ko" ]; then
+	vmbus_mode=testcore
+	mkdir -p "$root/etc/modprobe.d"
+	echo "alias hv_vmbus hv_vmbus_test" >"$root/etc/modprobe.d/hv-test-core.conf"
+fi
 {
 	echo "HV_TARGET=$kernel"
 	echo "HV_EXPECT_KVER=$kver"

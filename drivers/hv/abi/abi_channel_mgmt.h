@@ -27,7 +27,9 @@
 #include <linux/sched/isolation.h>
 #include <linux/bitops.h>
 #include <asm/sync_bitops.h>
+#ifdef HV_HAVE_ASM_HYPERV_TLFS_H	/* gone in 6.15: include/hyperv/ */
 #include <asm/hyperv-tlfs.h>
+#endif
 #include <linux/atomic.h>
 #include <linux/tracepoint.h>
 

@@ -14,7 +14,8 @@
 #   diag "text"                     a comment line
 #   done_testing                    print the plan; exit status 1 on failures
 
-# HV_TARGET, HV_VMBUS_MODE (module | builtin), HV_OUR_MODULES: set by the harness
+# HV_TARGET, HV_VMBUS_MODE (module | builtin | testcore | none), HV_OUR_MODULES:
+# set by the harness
 . /etc/hv-test.conf
 
 HV_TEST_N=0
@@ -77,6 +78,25 @@ check_output() {
 }
 
 dmesg_has() { dmesg | grep -E -q -- "$1"; }
+
+# True when "modprobe hv_vmbus" loads our VMBus core: our hv_vmbus in place
+# of the distro's (HV_VMBUS_MODE=module), or, where the kernel's VMBus is
+# built in, our test-only core hv_vmbus_test (HV_VMBUS_MODE=testcore). The
+# distro's own VMBus clients cannot use the latter.
+our_vmbus() { [ "$HV_VMBUS_MODE" = module ] || [ "$HV_VMBUS_MODE" = testcore ]; }
+
+# The test core's module is hv_vmbus_test: modprobe knows (an alias in
+# /etc/modprobe.d), and rmmod is taught here, so scenarios say hv_vmbus.
+if [ "$HV_VMBUS_MODE" = testcore ]; then
+	rmmod() {
+		local arg args=()
+		for arg in "$@"; do
+			[ "$arg" = hv_vmbus ] && arg=hv_vmbus_test
+			args+=("$arg")
+		done
+		command rmmod "${args[@]}"
+	}
+fi
 
 # Path of our build of a module (installed as dkms would, under updates/).
 our_module() { echo "$HV_MODDIR/updates/dkms/$1.ko"; }
