@@ -3,12 +3,13 @@
  * Monitored notification, host side.
  *
  * In INITIATE_CONTACT the guest names two monitor pages (struct
- * hv_vmbus_monitor_page, include/hv/vmbus_monitor.h): monitor_page1, the server page (host to guest), and
- * monitor_page2, the client page (guest to host). Before it accepts the
- * contact the host checks them: page aligned, pages of the guest's RAM,
- * two different pages, and neither overlapping the interrupt page (which
- * guests name before protocol 5.0); a contact naming bad pages is refused
- * like any bad contact. Both are mapped for the connection.
+ * hv_vmbus_monitor_page, include/hv/vmbus_monitor.h): monitor_page1, the
+ * server page (host to guest), and monitor_page2, the client page (guest
+ * to host). Before it accepts the contact the host checks them: page
+ * aligned, pages of the guest's RAM, two different pages, and neither
+ * overlapping the interrupt page (which guests name before protocol 5.0);
+ * a contact naming bad pages is refused like any bad contact. Both are
+ * mapped for the connection.
  *
  * A device offered as monitored (monitor_allocated set: the network and
  * SCSI classes, or any device offered "monitored") gets its entries in both
@@ -49,7 +50,8 @@
 #define HVSIM_MONITOR_GROUPS	HV_VMBUS_MONITOR_GROUPS
 #define HVSIM_MONITOR_PER_GROUP	HV_VMBUS_MONITOR_PER_GROUP
 
-static_assert(HVSIM_MAX_MONITOR_IDS == HVSIM_MONITOR_GROUPS * HVSIM_MONITOR_PER_GROUP);
+static_assert(HVSIM_MONITOR_GROUPS * HVSIM_MONITOR_PER_GROUP == HVSIM_MAX_MONITOR_IDS);
+/* the latency entries are u16 */
 static_assert(HVSIM_MONITOR_LATENCY <= U16_MAX);
 
 /* Do two guest pages given by address overlap? */

@@ -85,8 +85,8 @@ static bool hvsim_st_entries(struct hv_vmbus_monitor_page *page, const struct hv
 	       READ_ONCE(page->parameter[grp][bit].connection_id) == conn_id;
 }
 
-static const struct hvsim_st_offer *hvsim_st_find(const struct hvsim_st_offer *offers,
-						   int n, u32 relid)
+static const struct hvsim_st_offer *
+hvsim_st_find(const struct hvsim_st_offer *offers, int n, u32 relid)
 {
 	int i;
 
@@ -114,11 +114,14 @@ static void hvsim_st_monitor_traffic(const struct hvsim_st_offer *mon,
 	c.monitor_id = mon->monitor_id;
 	ST_CHECK(hvsim_st_poll(hvsim_st_polling()), "the host polls while it is open");
 	for (i = 0; i < 20; i++) {
-		id = 0xa000 + i;
+		struct hvsim_st_pkt pkt = {
+			.type = VM_PKT_DATA_INBAND, .trans_id = 0xa000 + i, .data = &id,
+			.len = sizeof(id),
+		};
+
+		id = pkt.trans_id;
 		back = 0;
-		if (!ST_CHECK(!hvsim_st_send(&c, &(struct hvsim_st_pkt){
-				.type = VM_PKT_DATA_INBAND, .trans_id = id, .data = &id,
-				.len = sizeof(id) }), "send packet %#llx", id))
+		if (!ST_CHECK(!hvsim_st_send(&c, &pkt), "send packet %#llx", id))
 			break;
 		if (!ST_CHECK(hvsim_st_poll(!hvsim_st_read(&c, &d, &back, sizeof(back), &plen)),
 			      "packet %#llx signalled through the monitor page comes back", id))
