@@ -27,7 +27,8 @@ hvsim fault $mon delay 1; hvsim fault $un delay 1
 check_output "offer --monitored: channels shows its monitor id" "^relid=$mon class=echo .* monitor=[0-9]+ conn_id=0 " hvsim channels $mon
 check_output "offer CLASS --unmonitored: monitor=none" "^relid=$un class=echo .* monitor=none conn_id=0 " hvsim channels $un
 check_output "two options are bad usage" "^2$" rc hvsim offer --monitored --unmonitored echo
-check_output "the control file refuses a bad last word" "usage: offer" sh -c "echo 'offer echo sometimes' >/sys/kernel/debug/hv_hostsim/control; cat /sys/kernel/debug/hv_hostsim/last_error"
+check_output "the control file takes a bad last word for a GUID" "bad instance GUID 'sometimes'" sh -c "echo 'offer echo sometimes' >/sys/kernel/debug/hv_hostsim/control; cat /sys/kernel/debug/hv_hostsim/last_error"
+check_output "... or, after a GUID, refuses it" "usage: offer CLASS \\[INSTANCE-GUID\\] \\[monitored\\|unmonitored\\]" sh -c "echo 'offer echo 6171c0d7-35c2-47c1-b5e3-f54d0de30fd9 sometimes' >/sys/kernel/debug/hv_hostsim/control; cat /sys/kernel/debug/hv_hostsim/last_error"
 check_output "status has the monitor keys, no guest: no pages, no polling" "^monitor_pages 0 monitor_polling 0 monitor_signals_invalid 0\$" sh -c "echo \$(hvsim status | grep -E '^monitor_(pages|polling|signals_invalid) ')"
 check_output "status has the GPADL counters" "^gpadls_mapped 0 gpadls_created 0 gpadls_torndown 0 gpadls_refused 0\$" sh -c "echo \$(hvsim status | grep -E '^gpadls_(mapped|created|torndown|refused) ')"
 hvsim status | sed 's/^/# /'
