@@ -177,7 +177,7 @@ enum vmbus_monitor_side {
 enum vmbus_monitor_field {
 	VMBUS_MONITOR_PENDING,	/* trigger_group[group].pending, all 32 bits */
 	VMBUS_MONITOR_LATENCY,	/* latency[group][bit], 100 ns units */
-	VMBUS_MONITOR_CONN_ID,	/* parameter[group][bit].connectionid */
+	VMBUS_MONITOR_CONN_ID,	/* parameter[group][bit].connection_id */
 };
 
 void vmbus_monitor_signal(struct vmbus_channel *channel);
