@@ -133,6 +133,32 @@ static ssize_t monitor_id_show(struct device *device, struct device_attribute *a
 }
 static DEVICE_ATTR_RO(monitor_id);
 
+/*
+ * The monitor page entries of a monitored device's primary channel:
+ * {server,client}_monitor_{pending,latency,conn_id}, from the server (host
+ * to guest) and the client (guest to host) page; shown only when the offer
+ * has monitor_allocated (vmbus_dev_attr_is_visible()).
+ */
+#define VMBUS_DEV_MONITOR_ATTR(_name, _side, _field)				\
+	static ssize_t _name##_show(struct device *device, struct device_attribute *attr, \
+				    char *buf)					\
+	{									\
+		u32 val;							\
+		int ret;							\
+										\
+		ret = vmbus_monitor_read(device_to_hv_device(device)->channel,	\
+					 _side, _field, &val);			\
+		return ret ?: sysfs_emit(buf, "%u\n", val);			\
+	}									\
+	static DEVICE_ATTR_RO(_name)
+
+VMBUS_DEV_MONITOR_ATTR(server_monitor_pending, VMBUS_MONITOR_SERVER, VMBUS_MONITOR_PENDING);
+VMBUS_DEV_MONITOR_ATTR(client_monitor_pending, VMBUS_MONITOR_CLIENT, VMBUS_MONITOR_PENDING);
+VMBUS_DEV_MONITOR_ATTR(server_monitor_latency, VMBUS_MONITOR_SERVER, VMBUS_MONITOR_LATENCY);
+VMBUS_DEV_MONITOR_ATTR(client_monitor_latency, VMBUS_MONITOR_CLIENT, VMBUS_MONITOR_LATENCY);
+VMBUS_DEV_MONITOR_ATTR(server_monitor_conn_id, VMBUS_MONITOR_SERVER, VMBUS_MONITOR_CONN_ID);
+VMBUS_DEV_MONITOR_ATTR(client_monitor_conn_id, VMBUS_MONITOR_CLIENT, VMBUS_MONITOR_CONN_ID);
+
 static ssize_t vendor_show(struct device *device, struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "0x%x\n", device_to_hv_device(device)->vendor_id);
@@ -248,12 +274,40 @@ static struct attribute *vmbus_dev_attrs[] = {
 	&dev_attr_device_id.attr,
 	&dev_attr_modalias.attr,
 	&dev_attr_monitor_id.attr,
+	&dev_attr_server_monitor_pending.attr,
+	&dev_attr_client_monitor_pending.attr,
+	&dev_attr_server_monitor_latency.attr,
+	&dev_attr_client_monitor_latency.attr,
+	&dev_attr_server_monitor_conn_id.attr,
+	&dev_attr_client_monitor_conn_id.attr,
 	&dev_attr_vendor.attr,
 	&dev_attr_device.attr,
 	&dev_attr_channel_vp_mapping.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(vmbus_dev);
+
+/* The monitor attributes exist only for devices the host monitors. */
+static umode_t vmbus_dev_attr_is_visible(struct kobject *kobj, struct attribute *attr, int idx)
+{
+	const struct hv_device *dev = device_to_hv_device(kobj_to_dev(kobj));
+
+	if (!dev->channel->offermsg.monitor_allocated &&
+	    (attr == &dev_attr_monitor_id.attr ||
+	     attr == &dev_attr_server_monitor_pending.attr ||
+	     attr == &dev_attr_client_monitor_pending.attr ||
+	     attr == &dev_attr_server_monitor_latency.attr ||
+	     attr == &dev_attr_client_monitor_latency.attr ||
+	     attr == &dev_attr_server_monitor_conn_id.attr ||
+	     attr == &dev_attr_client_monitor_conn_id.attr))
+		return 0;
+	return attr->mode;
+}
+
+static const struct attribute_group vmbus_dev_group = {
+	.attrs = vmbus_dev_attrs,
+	.is_visible = vmbus_dev_attr_is_visible,
+};
+__ATTRIBUTE_GROUPS(vmbus_dev);
 
 /* not const: before 6.4 bus_register() writes into the bus_type */
 struct bus_type vmbus_bus = {

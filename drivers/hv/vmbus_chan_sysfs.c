@@ -3,7 +3,9 @@
  * Per-channel sysfs, as Documentation/ABI/stable/sysfs-bus-vmbus lays it
  * out: /sys/bus/vmbus/devices/<instance>/channels/<relid>/ for the primary
  * channel and each sub-channel, with the ring indices and statistics, and a
- * writable "cpu" that moves the channel's interrupts to another CPU.
+ * writable "cpu" that moves the channel's interrupts to another CPU; for a
+ * monitored channel also monitor_id and the client monitor page's pending
+ * and latency, which other channels do not have.
  *
  * A channel's kobject lives inside struct vmbus_channel, whose memory we
  * manage ourselves: the kobject is deleted (which waits for sysfs readers
@@ -91,6 +93,21 @@ VMBUS_CHAN_U64_ATTR(subchannel_id, channel->offermsg.offer.sub_channel_index);
 VMBUS_CHAN_U64_ATTR(monitor_id, channel->offermsg.monitorid);
 VMBUS_CHAN_U64_ATTR(bad_packets, to_vmbus_chan(channel)->in_bad_pkts);
 
+/* The client (guest-to-host) monitor page entries of a monitored channel. */
+#define VMBUS_CHAN_MONITOR_ATTR(_name, _field)					\
+	static ssize_t _name##_show(struct vmbus_channel *channel, char *buf)	\
+	{									\
+		u32 val;							\
+		int ret;							\
+										\
+		ret = vmbus_monitor_read(channel, VMBUS_MONITOR_CLIENT, _field, &val); \
+		return ret ?: sysfs_emit(buf, "%u\n", val);			\
+	}									\
+	VMBUS_CHAN_ATTR_RO(_name)
+
+VMBUS_CHAN_MONITOR_ATTR(pending, VMBUS_MONITOR_PENDING);
+VMBUS_CHAN_MONITOR_ATTR(latency, VMBUS_MONITOR_LATENCY);
+
 static ssize_t cpu_show(struct vmbus_channel *channel, char *buf)
 {
 	return sysfs_emit(buf, "%u\n", channel->target_cpu);
@@ -131,11 +148,30 @@ static struct attribute *vmbus_chan_attrs[] = {
 	&chan_attr_out_full_total.attr,
 	&chan_attr_subchannel_id.attr,
 	&chan_attr_monitor_id.attr,
+	&chan_attr_pending.attr,
+	&chan_attr_latency.attr,
 	&chan_attr_bad_packets.attr,
 	&chan_attr_cpu.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(vmbus_chan);
+
+/* The monitor attributes exist only for channels the host monitors. */
+static umode_t vmbus_chan_attr_is_visible(struct kobject *kobj, struct attribute *attr, int idx)
+{
+	const struct vmbus_channel *channel = container_of(kobj, struct vmbus_channel, kobj);
+
+	if (!channel->offermsg.monitor_allocated &&
+	    (attr == &chan_attr_monitor_id.attr || attr == &chan_attr_pending.attr ||
+	     attr == &chan_attr_latency.attr))
+		return 0;
+	return attr->mode;
+}
+
+static const struct attribute_group vmbus_chan_group = {
+	.attrs = vmbus_chan_attrs,
+	.is_visible = vmbus_chan_attr_is_visible,
+};
+__ATTRIBUTE_GROUPS(vmbus_chan);
 
 static ssize_t vmbus_chan_attr_show(struct kobject *kobj, struct attribute *attr, char *buf)
 {

@@ -176,6 +176,22 @@ void vmbus_free_channel(struct vmbus_channel *channel);
 /* exported; the kernel declares it in a private header, or nowhere */
 void vmbus_device_unregister(struct hv_device *device_obj);
 
+/* vmbus_monitor.c: monitored notification and the monitor pages */
+enum vmbus_monitor_side {
+	VMBUS_MONITOR_SERVER,	/* monitor_pages[0]: host to guest */
+	VMBUS_MONITOR_CLIENT,	/* monitor_pages[1]: guest to host */
+};
+
+enum vmbus_monitor_field {
+	VMBUS_MONITOR_PENDING,	/* trigger_group[group].pending, all 32 bits */
+	VMBUS_MONITOR_LATENCY,	/* latency[group][bit], 100 ns units */
+	VMBUS_MONITOR_CONN_ID,	/* parameter[group][bit].connection_id */
+};
+
+void vmbus_monitor_signal(struct vmbus_channel *channel);
+int vmbus_monitor_read(const struct vmbus_channel *channel, enum vmbus_monitor_side side,
+		       enum vmbus_monitor_field field, u32 *val);
+
 /* vmbus_connection.c: connecting to and disconnecting from the host */
 int vmbus_connect(void);
 void vmbus_disconnect(void);

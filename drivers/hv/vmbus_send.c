@@ -14,10 +14,19 @@
 /**
  * vmbus_setevent() - tell the host there is work on a channel
  * @channel: the channel
+ *
+ * A channel the host offered as monitored signals through the client
+ * monitor page, which the host polls, unless its driver put it in
+ * low-latency mode (channel->low_latency); every other channel
+ * signals with the hypercall (vmbus_set_event()). May be called in atomic
+ * context.
  */
 void vmbus_setevent(struct vmbus_channel *channel)
 {
-	vmbus_set_event(channel);
+	if (channel->offermsg.monitor_allocated && !channel->low_latency)
+		vmbus_monitor_signal(channel);
+	else
+		vmbus_set_event(channel);
 }
 EXPORT_SYMBOL_GPL(vmbus_setevent);
 

@@ -149,6 +149,7 @@ struct echo_chan {
  * @ring_data:	data bytes of each ring
  * @max_payload: largest in-band payload such a ring carries
  * @direct:	channels read in HV_CALL_DIRECT mode (else HV_CALL_BATCHED)
+ * @low_latency: channels in low-latency mode (no monitor-page signalling)
  * @dying:	remove() started: tests stop, sub-channels are not opened
  * @chans_lock:	protects @chans and @nchans
  * @chans:	struct echo_chan, the primary first
@@ -170,6 +171,7 @@ struct echo_dev {
 	u32 ring_data;
 	u32 max_payload;
 	bool direct;
+	bool low_latency;
 	bool dying;
 	struct mutex chans_lock; /* protects chans, nchans */
 	struct list_head chans;

@@ -15,7 +15,8 @@
  *	      memcpy_bytes_per_s and ratio)
  *   stats    counters since the device was bound: the totals, then one
  *	      line per channel
- *   info     ring sizes, the largest payload, the read mode, the channels
+ *   info     ring sizes, the largest payload, the read mode, low_latency
+ *	      (1: channels in low-latency mode), the channels
  *
  * Commands:
  *   echo COUNT SIZE [INFLIGHT] [CHANNELS]        in-band packets
@@ -296,9 +297,9 @@ static int echo_info_show(struct seq_file *s, void *unused)
 	struct echo_chan *ech;
 
 	mutex_lock(&edev->chans_lock);
-	seq_printf(s, "ring_size %u\nring_data %u\nmax_payload %u\nread_mode %s\nchannels %u\n",
+	seq_printf(s, "ring_size %u\nring_data %u\nmax_payload %u\nread_mode %s\nlow_latency %d\nchannels %u\n",
 		   edev->ring_size, edev->ring_data, edev->max_payload,
-		   edev->direct ? "direct" : "batched", edev->nchans);
+		   edev->direct ? "direct" : "batched", edev->low_latency, edev->nchans);
 	list_for_each_entry(ech, &edev->chans, node)
 		seq_printf(s, "channel %u relid %u\n", ech->index, ech->relid);
 	mutex_unlock(&edev->chans_lock);

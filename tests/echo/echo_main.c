@@ -12,6 +12,9 @@
  *		  page size); small rings wrap and fill all the time
  *   direct_read  open channels in HV_CALL_DIRECT mode instead of
  *		  HV_CALL_BATCHED; the "flow" test needs it
+ *   low_latency  put channels in low-latency mode (channel->low_latency):
+ *		  a channel the host monitors is then signalled by hypercall
+ *		  rather than through the monitor page
  *   timeout_ms	  how long a test waits for the host before it fails
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -31,6 +34,10 @@ MODULE_PARM_DESC(ring_kb, "data bytes of each ring, in KiB (8 to 1024, default 6
 static bool direct_read;
 module_param(direct_read, bool, 0444);
 MODULE_PARM_DESC(direct_read, "read channels in HV_CALL_DIRECT mode (default: batched)");
+
+static bool low_latency;
+module_param(low_latency, bool, 0444);
+MODULE_PARM_DESC(low_latency, "low-latency channels: signal monitored channels by hypercall");
 
 unsigned int echo_timeout_ms = 10000;
 module_param_named(timeout_ms, echo_timeout_ms, uint, 0644);
@@ -111,6 +118,8 @@ static int echo_chan_open(struct echo_chan *ech)
 	channel->max_pkt_size = edev->ring_data;
 #endif
 	set_channel_read_mode(channel, edev->direct ? HV_CALL_DIRECT : HV_CALL_BATCHED);
+	/* the field is public on every kernel, the 5.10 setter is not on later ones */
+	channel->low_latency = edev->low_latency;
 	ret = vmbus_open(channel, edev->ring_size, edev->ring_size, NULL, 0,
 			 echo_chan_callback, ech);
 	if (ret)
@@ -191,6 +200,7 @@ static int echo_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *i
 	edev->ring_size = edev->ring_data + sizeof(struct hv_ring_buffer);
 	edev->max_payload = edev->ring_data - ECHO_RING_OVERHEAD;
 	edev->direct = direct_read;
+	edev->low_latency = low_latency;
 	mutex_init(&edev->chans_lock);
 	INIT_LIST_HEAD(&edev->chans);
 	mutex_init(&edev->test_lock);
@@ -218,9 +228,9 @@ static int echo_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *i
 	vmbus_set_sc_create_callback(hdev->channel, echo_sc_create);
 	echo_debugfs_add(edev);
 
-	dev_info(&hdev->device, "relid %u: rings of %u data bytes, payloads up to %u bytes, %s reads\n",
+	dev_info(&hdev->device, "relid %u: rings of %u data bytes, payloads up to %u bytes, %s reads%s\n",
 		 ech->relid, edev->ring_data, edev->max_payload,
-		 edev->direct ? "direct" : "batched");
+		 edev->direct ? "direct" : "batched", edev->low_latency ? ", low latency" : "");
 	return 0;
 
 err_chan:

@@ -10,6 +10,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
+#include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -18,6 +19,7 @@
 #include <linux/workqueue.h>
 
 #include "hv/hv_iface.h"
+#include "hv/vmbus_monitor.h"
 #include "hv/vmbus_proto.h"
 
 /* The connection id the simulated host hands out for channel messages. */
@@ -43,8 +45,10 @@
  *
  * Every channel gets a monitor id of its own below HVSIM_MAX_MONITOR_IDS,
  * allocated next-fit (so ids drift away from relids as devices come and
- * go); monitor_allocated is set only for the classes Hyper-V offers as
- * monitored (network and SCSI). That byte was a boolean already in 0.13;
+ * go); monitor_allocated is set only for monitored devices: by default the
+ * classes Hyper-V offers as monitored (network and SCSI), or any device
+ * offered "monitored" (hostsim_monitor.c); sub-channels are monitored when
+ * their primary is. That byte was a boolean already in 0.13;
  * is_dedicated_interrupt (always 1 here) and connection_id came with 1.1
  * and are zero for a 0.13 guest. Offers of ordinary devices carry channel
  * flags 0 and a zeroed user-defined area; sub-channels (2.4, WIN8) are
@@ -53,6 +57,18 @@
 #define HVSIM_MAX_DEVICES	64
 #define HVSIM_MAX_MONITOR_IDS	HV_VMBUS_MAX_MONITOR_ID
 #define HVSIM_CHAN_CONN_ID_BASE	0x10000
+
+/*
+ * Monitored notification (hostsim_monitor.c): the client monitor page is
+ * polled every HVSIM_MONITOR_PERIOD_US while a monitored channel is open;
+ * the latency the host writes for each monitored channel is that period in
+ * 100 ns units.
+ */
+#define HVSIM_MONITOR_PERIOD_US	1000
+#define HVSIM_MONITOR_LATENCY	(HVSIM_MONITOR_PERIOD_US * 10)
+#define HVSIM_MONITOR_SERVER	0	/* monitor_page1: host to guest */
+#define HVSIM_MONITOR_CLIENT	1	/* monitor_page2: guest to host */
+#define HVSIM_MONITOR_PAGES	2
 
 /* Longest command line the control file takes, newline included. */
 #define HVSIM_CMD_MAX		128
@@ -108,6 +124,7 @@ enum hvsim_dev_state {
  * @primary:	relid of the primary of a sub-channel; 0 for a primary and
  *		for a rescinded sub-channel whose primary is already gone
  * @monitor_id:	its monitor id
+ * @monitored:	offered with monitor_allocated set
  */
 struct hvsim_dev {
 	enum hvsim_dev_state state;
@@ -118,6 +135,7 @@ struct hvsim_dev {
 	u16 subidx;
 	u32 primary;
 	u8 monitor_id;
+	bool monitored;
 };
 
 /**
@@ -147,6 +165,16 @@ struct hvsim_dev {
  * @rescind_requests: relids to rescind on behalf of fault injection
  * @rescind_work: does so, with hvsim.lock, on @wq
  * @signals_invalid: HvSignalEvent calls on no channel's connection
+ * @monitor_lock: guards @monitor_pages and @monitor_relids (taken with
+ *		interrupts off; writers hold hvsim.lock too)
+ * @monitor_pages: the guest's server and client monitor pages, mapped
+ *		while connected
+ * @monitor_relids: monitor id -> relid of the monitored device the guest
+ *		holds with it, 0 for none
+ * @monitor_timer: polls the client monitor page
+ * @monitor_polling: the timer runs (changed with hvsim.lock held)
+ * @monitor_polls: polls of the client page so far (under @monitor_lock)
+ * @monitor_invalid: pending bits of monitor ids not in use
  * @stats:	counters shown in debugfs
  */
 struct hvsim {
@@ -175,11 +203,19 @@ struct hvsim {
 	DECLARE_BITMAP(rescind_requests, HVSIM_MAX_DEVICES + 1);
 	struct work_struct rescind_work;
 	atomic64_t signals_invalid;
+	spinlock_t monitor_lock; /* guards monitor_pages, monitor_relids */
+	struct hv_vmbus_monitor_page *monitor_pages[HVSIM_MONITOR_PAGES];
+	u8 monitor_relids[HVSIM_MAX_MONITOR_IDS];
+	struct hrtimer monitor_timer;
+	bool monitor_polling;
+	u64 monitor_polls;
+	atomic64_t monitor_invalid;
 	struct {
 		u64 msgs_in;
 		u64 msgs_out;
 		u64 msgs_rejected;
 		u32 contacts;
+		u32 contacts_refused;
 		u32 unloads;
 		u32 offers_sent;
 		u32 rescinds_sent;
@@ -204,7 +240,8 @@ void hvsim_reject(u32 msgtype, const char *why);
 /* hostsim_devices.c: the device table, offers and rescinds */
 struct hvsim_dev *hvsim_dev_get(u32 relid);
 int hvsim_dev_add(const struct hvsim_class *class, const guid_t *class_guid,
-		  const guid_t *instance);
+		  const guid_t *instance, bool monitored);
+u32 hvsim_dev_conn_id(const struct hvsim_dev *d);
 int hvsim_dev_add_subchannels(u32 relid, unsigned int n);
 int hvsim_dev_rescind(u32 relid);
 unsigned int hvsim_dev_count(void);
@@ -228,6 +265,17 @@ void hvsim_signal_event(u32 connection_id);
 void hvsim_int_page_map(u64 gpa);
 void hvsim_int_page_unmap(void);
 void hvsim_int_page_raise(u32 relid);
+void hvsim_int_page_take(u32 relid);
+
+/* hostsim_monitor.c: monitored notification, the monitor pages */
+struct vmbus_channel_initiate_contact;
+void hvsim_monitor_init(void);
+const char *hvsim_monitor_check(const struct vmbus_channel_initiate_contact *req);
+int hvsim_monitor_map(const struct vmbus_channel_initiate_contact *req);
+void hvsim_monitor_unmap(void);
+void hvsim_monitor_offer(const struct hvsim_dev *d, u32 conn_id);
+void hvsim_monitor_forget(const struct hvsim_dev *d);
+void hvsim_monitor_update(void);
 
 /* hostsim_fault.c: fault injection */
 int hvsim_cmd_fault(int argc, char **argv);

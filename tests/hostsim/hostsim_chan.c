@@ -13,7 +13,8 @@
  *
  * An open channel of a class with a host side (struct hvsim_class.run) is
  * served by its work item on the unbound hvsim.chan_wq: the guest's
- * HvSignalEvent queues it, it handles at most HVSIM_CHAN_BATCH packets and
+ * HvSignalEvent (or, for a monitored channel, its pending bit in the client
+ * monitor page) queues it, it handles at most HVSIM_CHAN_BATCH packets and
  * queues itself again if more are waiting. The host never busy-waits: with
  * the host-to-guest ring full it sets pending_send_sz and waits for the
  * guest's signal. A broken ring (an invalid index or packet length) stops
@@ -59,7 +60,7 @@ static void hvsim_chan_work(struct work_struct *work)
 }
 
 /**
- * hvsim_chan_kick() - the guest signalled a channel: serve it
+ * hvsim_chan_kick() - the guest signalled a channel (HvSignalEvent): serve it
  * @relid: the channel
  *
  * May be called in atomic context.
@@ -74,6 +75,23 @@ void hvsim_chan_kick(u32 relid)
 	}
 	atomic64_inc(&c->sig_in);
 	/* a pending delay (fault injection) is kept: it queues the work itself */
+	queue_delayed_work(hvsim.chan_wq, &c->work, 0);
+}
+
+/**
+ * hvsim_chan_kick_monitor() - the guest signalled a channel through the
+ *	client monitor page: serve it as for HvSignalEvent
+ * @relid: the channel, that of a monitored device
+ *
+ * May be called in atomic context.
+ */
+void hvsim_chan_kick_monitor(u32 relid)
+{
+	struct hvsim_chan *c = hvsim_chan_get(relid);
+
+	if (WARN_ON_ONCE(!c))
+		return;
+	atomic64_inc(&c->sig_monitor);
 	queue_delayed_work(hvsim.chan_wq, &c->work, 0);
 }
 
@@ -296,6 +314,7 @@ void hvsim_chan_open(const void *data, u32 size)
 	pr_debug("relid %u open: GPADL %#x, rings of %u and %u bytes, target VP %u\n",
 		 relid, g->handle, c->in.size, c->out.size, c->target_vp);
 	hvsim_send_open_result(relid, req->openid, 0);
+	hvsim_monitor_update();
 	/* packets the guest wrote before the answer */
 	queue_delayed_work(hvsim.chan_wq, &c->work, 0);
 }
@@ -328,6 +347,7 @@ static struct hvsim_gpadl *hvsim_chan_stop(struct hvsim_chan *c)
 	/* a run already going sees the channel closed; none starts after */
 	cancel_delayed_work_sync(&c->work);
 	kvfree(pkt);
+	hvsim_monitor_update();
 	return g;
 }
 
@@ -477,6 +497,7 @@ void hvsim_chan_forget(u32 relid)
 	c->target_vp = 0;
 	c->openid = 0;
 	atomic64_set(&c->sig_in, 0);
+	atomic64_set(&c->sig_monitor, 0);
 	mutex_unlock(&c->lock);
 }
 
@@ -485,8 +506,8 @@ void hvsim_chan_forget(u32 relid)
  *
  * Every channel stops, every GPADL is unmapped and forgotten (pending
  * teardowns are not answered: the guest that asked is gone), the interrupt
- * page is unmapped. Counters and faults stay with the devices. Called with
- * hvsim.lock held.
+ * page and the monitor pages are unmapped and monitor polling stops.
+ * Counters and faults stay with the devices. Called with hvsim.lock held.
  */
 void hvsim_chans_disconnect(void)
 {
@@ -498,6 +519,7 @@ void hvsim_chans_disconnect(void)
 	hvsim_gpadl_forget_all();
 	bitmap_zero(hvsim.rescind_requests, HVSIM_MAX_DEVICES + 1);
 	hvsim_int_page_unmap();
+	hvsim_monitor_unmap();
 }
 
 /**
@@ -550,10 +572,12 @@ int hvsim_chans_init(void)
 		INIT_DELAYED_WORK(&c->work, hvsim_chan_work);
 		c->relid = i + 1;
 		atomic64_set(&c->sig_in, 0);
+		atomic64_set(&c->sig_monitor, 0);
 	}
 	INIT_LIST_HEAD(&hvsim.gpadls);
 	spin_lock_init(&hvsim.int_lock);
 	atomic64_set(&hvsim.signals_invalid, 0);
+	hvsim_monitor_init();
 	INIT_WORK(&hvsim.rescind_work, hvsim_fault_rescind_work);
 	hvsim.chan_wq = alloc_workqueue("hv_hostsim_chan", WQ_UNBOUND, 0);
 	return hvsim.chan_wq ? 0 : -ENOMEM;

@@ -229,6 +229,7 @@ struct hvsim_chan_stats {
  * @fault:	faults to inject
  * @stats:	counters
  * @sig_in:	HvSignalEvent calls for the channel (counted without @lock)
+ * @sig_monitor: signals through the client monitor page (same)
  */
 struct hvsim_chan {
 	struct mutex lock; /* guards the channel's state */
@@ -252,6 +253,7 @@ struct hvsim_chan {
 	struct hvsim_fault fault;
 	struct hvsim_chan_stats stats;
 	atomic64_t sig_in;
+	atomic64_t sig_monitor;
 };
 
 /* hostsim_gpadl.c: GPADL messages and the GPADL table (hvsim.lock held) */
@@ -279,6 +281,7 @@ void hvsim_chans_disconnect(void);
 unsigned int hvsim_chans_open(void);
 u64 hvsim_rings_broken(void);
 void hvsim_chan_kick(u32 relid);
+void hvsim_chan_kick_monitor(u32 relid);
 
 /* hostsim_chan.c: for a device's run handler (the channel's lock held) */
 void hvsim_chan_signal(struct hvsim_chan *c);

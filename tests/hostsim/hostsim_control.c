@@ -3,10 +3,15 @@
  * The administrator's commands to the simulated host, one per write to
  * /sys/kernel/debug/hv_hostsim/control:
  *
- *   offer CLASS [INSTANCE-GUID]   configure a device, offered at once if the
+ *   offer CLASS [INSTANCE-GUID] [monitored|unmonitored]
+ *                                 configure a device, offered at once if the
  *                                 guest listens; CLASS is a name of
  *                                 hvsim_classes or a class GUID; a random
- *                                 instance GUID when none is given
+ *                                 instance GUID when none is given;
+ *                                 monitored: offer it with a monitor id
+ *                                 allocated (monitored notification),
+ *                                 unmonitored: without; by default as
+ *                                 Hyper-V offers the class
  *   subchannels RELID N           add N sub-channels to primary RELID
  *   rescind RELID                 remove a device (and its sub-channels)
  *   fault RELID delay MS          wait MS ms (0 to 60000; 0: off) before
@@ -106,9 +111,17 @@ static int hvsim_cmd_offer(int argc, char **argv)
 {
 	const struct hvsim_class *class;
 	guid_t class_guid, instance;
+	int monitored = -1;
 
+	/* a last word "monitored" or "unmonitored" overrides the class */
+	if (argc >= 3 && !strcmp(argv[argc - 1], "monitored"))
+		monitored = 1;
+	else if (argc >= 3 && !strcmp(argv[argc - 1], "unmonitored"))
+		monitored = 0;
+	if (monitored >= 0)
+		argc--;
 	if (argc < 2 || argc > 3) {
-		hvsim_cmd_fail("usage: offer CLASS [INSTANCE-GUID]");
+		hvsim_cmd_fail("usage: offer CLASS [INSTANCE-GUID] [monitored|unmonitored]");
 		return -EINVAL;
 	}
 	class = hvsim_find_class(argv[1], &class_guid);
@@ -136,7 +149,8 @@ static int hvsim_cmd_offer(int argc, char **argv)
 	} else {
 		guid_gen(&instance);
 	}
-	return hvsim_dev_add(class, &class_guid, &instance);
+	return hvsim_dev_add(class, &class_guid, &instance,
+			     monitored >= 0 ? monitored : class->monitored);
 }
 
 static int hvsim_parse_u32(const char *what, const char *arg, u32 *val)

@@ -3,6 +3,10 @@
  * The simulated host in debugfs, /sys/kernel/debug/hv_hostsim/:
  *
  *   status      the host's side of the story, one "key value" a line
+ *               (monitor_*: the monitor pages mapped, the poll period, the
+ *               latency written for monitored channels in 100 ns units,
+ *               polling on or off, polls so far, pending bits of monitor
+ *               ids not in use)
  *   control     read: the devices, one a line,
  *                 RELID CLASS-NAME CLASS-GUID INSTANCE-GUID SUBCHANNEL-INDEX STATE
  *               with STATE offered, rescinded-pending or
@@ -17,10 +21,15 @@
  *                 channel)
  *                 send_ring recv_ring (data bytes of the guest-to-host and
  *                 host-to-guest rings, named as the guest names them; 0
- *                 while closed) target_vp opens pkts_in bytes_in pkts_out
- *                 bytes_out (packets read from and written to the guest;
- *                 bytes include descriptors, not trailers) sig_in (guest
- *                 signals) sig_out (interrupts to the guest) sig_suppressed
+ *                 while closed) target_vp monitor (the monitor id of a
+ *                 monitored channel, else "none") conn_id (the connection
+ *                 id it signals on, decimal; 0 while no guest is
+ *                 connected) opens pkts_in bytes_in
+ *                 pkts_out bytes_out (packets read from and written to the
+ *                 guest; bytes include descriptors, not trailers) sig_in
+ *                 (guest signals by hypercall, HvSignalEvent) sig_monitor
+ *                 (guest signals through the client monitor page)
+ *                 sig_out (interrupts to the guest) sig_suppressed
  *                 (packets written without an interrupt: masked or ring
  *                 not empty before) host_ring_full (host-to-guest ring
  *                 found without room) pending_wakeups (interrupts for the
@@ -42,6 +51,26 @@
 
 static struct dentry *hvsim_debugfs_dir;
 
+/* Monitored notification: the pages, the polling, the counters. */
+static void hvsim_monitor_status(struct seq_file *s)
+{
+	unsigned long flags;
+	bool mapped;
+	u64 polls;
+
+	spin_lock_irqsave(&hvsim.monitor_lock, flags);
+	mapped = !!hvsim.monitor_pages[HVSIM_MONITOR_CLIENT];
+	polls = hvsim.monitor_polls;
+	spin_unlock_irqrestore(&hvsim.monitor_lock, flags);
+	seq_printf(s, "monitor_pages %d\n", mapped);
+	seq_printf(s, "monitor_period_us %u\n", HVSIM_MONITOR_PERIOD_US);
+	seq_printf(s, "monitor_latency %u\n", HVSIM_MONITOR_LATENCY);
+	seq_printf(s, "monitor_polling %d\n", hvsim.monitor_polling);
+	seq_printf(s, "monitor_polls %llu\n", polls);
+	seq_printf(s, "monitor_signals_invalid %lld\n",
+		   (long long)atomic64_read(&hvsim.monitor_invalid));
+}
+
 static int hvsim_status_show(struct seq_file *s, void *unused)
 {
 	mutex_lock(&hvsim.lock);
@@ -52,6 +81,7 @@ static int hvsim_status_show(struct seq_file *s, void *unused)
 		   HV_VMBUS_VERSION_MINOR(hvsim.version));
 	seq_printf(s, "guest_attached %d\n", hvsim.guest_ops ? 1 : 0);
 	seq_printf(s, "contacts %u\n", hvsim.stats.contacts);
+	seq_printf(s, "contacts_refused %u\n", hvsim.stats.contacts_refused);
 	seq_printf(s, "unloads %u\n", hvsim.stats.unloads);
 	seq_printf(s, "msgs_in %llu\n", hvsim.stats.msgs_in);
 	seq_printf(s, "msgs_out %llu\n", hvsim.stats.msgs_out);
@@ -71,6 +101,7 @@ static int hvsim_status_show(struct seq_file *s, void *unused)
 	seq_printf(s, "opens_refused %llu\n", hvsim.stats.opens_refused);
 	seq_printf(s, "rings_broken %llu\n", hvsim_rings_broken());
 	seq_printf(s, "signals_invalid %lld\n", (long long)atomic64_read(&hvsim.signals_invalid));
+	hvsim_monitor_status(s);
 	mutex_unlock(&hvsim.lock);
 	return 0;
 }
@@ -88,22 +119,29 @@ static void hvsim_channel_show(struct seq_file *s, const struct hvsim_dev *d,
 {
 	const struct hvsim_chan_stats *st = &c->stats;
 	u64 sig_in = atomic64_read(&c->sig_in);
-	char faults[96];
+	u64 sig_monitor = atomic64_read(&c->sig_monitor);
+	char faults[96], monitor[8];
 
 	mutex_lock(&c->lock);
-	if (!c->open && !st->opens && !sig_in && !hvsim_chan_gpadls(c->relid) &&
+	if (!c->open && !st->opens && !sig_in && !sig_monitor && !hvsim_chan_gpadls(c->relid) &&
 	    !memchr_inv(&c->fault, 0, sizeof(c->fault)))
 		goto out;
 	hvsim_fault_show(&c->fault, faults, sizeof(faults));
+	if (d->monitored)
+		snprintf(monitor, sizeof(monitor), "%u", d->monitor_id);
+	else
+		strscpy(monitor, "none", sizeof(monitor));
 	seq_printf(s, "relid=%u class=%s open=%d broken=%d gpadl=0x%x gpadls=%u send_ring=%u recv_ring=%u target_vp=%u",
 		   c->relid, d->class->name, c->open, c->broken,
 		   c->gpadl ? c->gpadl->handle : 0,
 		   hvsim_gpadl_count(c->relid, HVSIM_GPADL_MAPPED), c->in.size, c->out.size,
 		   c->target_vp);
+	seq_printf(s, " monitor=%s conn_id=%u", monitor,
+		   hvsim.state == HVSIM_CONNECTED ? hvsim_dev_conn_id(d) : 0);
 	seq_printf(s, " opens=%llu pkts_in=%llu bytes_in=%llu pkts_out=%llu bytes_out=%llu",
 		   st->opens, st->pkts_in, st->bytes_in, st->pkts_out, st->bytes_out);
-	seq_printf(s, " sig_in=%llu sig_out=%llu sig_suppressed=%llu host_ring_full=%llu pending_wakeups=%llu",
-		   sig_in, st->sig_out, st->sig_suppressed, st->host_ring_full,
+	seq_printf(s, " sig_in=%llu sig_monitor=%llu sig_out=%llu sig_suppressed=%llu host_ring_full=%llu pending_wakeups=%llu",
+		   sig_in, sig_monitor, st->sig_out, st->sig_suppressed, st->host_ring_full,
 		   st->pending_wakeups);
 	seq_printf(s, " bad_pkts=%llu dropped=%llu corrupted=%llu delayed=%llu faults=%s\n",
 		   st->bad_pkts, st->dropped, st->corrupted, st->delayed, faults);

@@ -123,6 +123,7 @@ static void hvsim_dev_free(struct hvsim_dev *d)
 	unsigned int i;
 
 	hvsim_chan_forget(d->relid);
+	hvsim_monitor_forget(d);
 	clear_bit(d->monitor_id, hvsim.monitor_ids);
 	/* sub-channels still waiting for their release lose their primary */
 	if (!d->subidx)
@@ -131,6 +132,21 @@ static void hvsim_dev_free(struct hvsim_dev *d)
 			    hvsim.devs[i].primary == d->relid)
 				hvsim.devs[i].primary = 0;
 	memset(d, 0, sizeof(*d));
+}
+
+/**
+ * hvsim_dev_conn_id() - the connection id a device's channel signals on
+ * @d: the device
+ *
+ * Its own from protocol 1.1 (WIN7) on; before, the shared event connection
+ * (with the relid's bit in the interrupt page). Called with hvsim.lock held.
+ *
+ * Return: the connection id.
+ */
+u32 hvsim_dev_conn_id(const struct hvsim_dev *d)
+{
+	return hvsim.version >= HVSIM_VERSION_WIN7 ? HVSIM_CHAN_CONN_ID_BASE | d->relid :
+						      HV_VMBUS_EVENT_CONN_ID;
 }
 
 static void hvsim_send_offer(struct hvsim_dev *d)
@@ -148,12 +164,15 @@ static void hvsim_send_offer(struct hvsim_dev *d)
 	msg.child_relid = d->relid;
 	msg.monitorid = d->monitor_id;
 	/* a boolean byte since 0.13, which 1.1 turned into this bit */
-	msg.monitor_allocated = d->class->monitored;
+	msg.monitor_allocated = d->monitored;
 	/* the rest came with 1.1 (WIN7) and is zero before it */
 	if (hvsim.version >= HVSIM_VERSION_WIN7) {
 		msg.is_dedicated_interrupt = 1;
-		msg.connection_id = HVSIM_CHAN_CONN_ID_BASE | d->relid;
+		msg.connection_id = hvsim_dev_conn_id(d);
 	}
+	/* its monitor page entries are there before the guest hears of it */
+	if (d->monitored)
+		hvsim_monitor_offer(d, hvsim_dev_conn_id(d));
 	d->state = HVSIM_DEV_OFFERED;
 	hvsim.stats.offers_sent++;
 	pr_debug("offer relid %u %s index %u monitor %u%s dedicated %u connection %#x mmio %u MiB\n",
@@ -234,12 +253,13 @@ void hvsim_offer_pending(void)
  * @class: its class
  * @class_guid: the class GUID to offer
  * @instance: its instance GUID
+ * @monitored: offer it with a monitor id allocated (monitored notification)
  *
  * Return: 0 (its relid is in hvsim.last_relids), or -EINVAL with the reason
  * logged.
  */
 int hvsim_dev_add(const struct hvsim_class *class, const guid_t *class_guid,
-		  const guid_t *instance)
+		  const guid_t *instance, bool monitored)
 {
 	struct hvsim_dev *d;
 	unsigned int i;
@@ -260,9 +280,11 @@ int hvsim_dev_add(const struct hvsim_class *class, const guid_t *class_guid,
 			       HVSIM_MAX_DEVICES);
 		return -EINVAL;
 	}
+	d->monitored = monitored;
 	hvsim.last_relids[0] = d->relid;
 	hvsim.n_last_relids = 1;
-	pr_info("device %s %pUl configured as relid %u\n", class->name, instance, d->relid);
+	pr_info("device %s %pUl configured as relid %u%s\n", class->name, instance, d->relid,
+		monitored ? ", monitored" : "");
 	hvsim_offer_pending();
 	return 0;
 }
@@ -311,6 +333,7 @@ int hvsim_dev_add_subchannels(u32 relid, unsigned int n)
 			break;
 		s->subidx = ++idx;
 		s->primary = relid;
+		s->monitored = p->monitored;
 		hvsim.last_relids[hvsim.n_last_relids++] = s->relid;
 	}
 	pr_info("relid %u: %u sub-channels configured\n", relid, n);
@@ -404,6 +427,7 @@ void hvsim_relid_released(const void *data, u32 size)
 	if (d->state == HVSIM_DEV_OFFERED) {
 		pr_info("guest declined relid %u\n", d->relid);
 		hvsim_chan_release(d->relid);
+		hvsim_monitor_forget(d);
 		d->state = HVSIM_DEV_DECLINED;
 		return;
 	}

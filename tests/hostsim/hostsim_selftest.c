@@ -5,7 +5,8 @@
  * MODIFYCHANNEL, a sub-channel, broken rings, a rescind of an open channel
  * by fault injection, UNLOAD with everything still open, and a 0.13 guest
  * signalling through its interrupt page. The data plane is checked by
- * hostsim_selftest_data.c.
+ * hostsim_selftest_data.c, monitored notification by
+ * hostsim_selftest_monitor.c.
  *
  * It runs at module load (selftest=1), before debugfs is there and before
  * any guest can attach, and leaves the host as it found it: no devices, no
@@ -490,6 +491,10 @@ static void hvsim_st_reset(void)
 		 hvsim.n_gpadls, hvsim.n_refused, hvsim.gpadl_pages, hvsim_dev_count());
 	memset(&hvsim.stats, 0, sizeof(hvsim.stats));
 	atomic64_set(&hvsim.signals_invalid, 0);
+	atomic64_set(&hvsim.monitor_invalid, 0);
+	spin_lock_irq(&hvsim.monitor_lock);
+	hvsim.monitor_polls = 0;
+	spin_unlock_irq(&hvsim.monitor_lock);
 	hvsim.last_error[0] = '\0';
 	hvsim.n_last_relids = 0;
 	hvsim.next_monitor_id = 0;
@@ -541,6 +546,7 @@ int hvsim_selftest(void)
 		echo2 = hvsim_st_unload();
 		if (echo2)
 			hvsim_st_old_guest(echo2);
+		hvsim_st_monitor();
 	}
 	hvsim_st_detach();
 	hvsim_st_reset();

@@ -30,6 +30,8 @@ struct hvsim_st_ring {
  * @conn_id:	the connection id it signals (0: through the interrupt page)
  * @gpadl:	the handle of its ring GPADL
  * @int_send:	the send half of the interrupt page, for a 0.13 guest
+ * @monitored:	signal through the client monitor page, not by hypercall
+ * @monitor_id:	the channel's monitor id, when @monitored
  * @send:	guest-to-host ring
  * @recv:	host-to-guest ring
  */
@@ -38,6 +40,8 @@ struct hvsim_st_chan {
 	u32 conn_id;
 	u32 gpadl;
 	unsigned long *int_send;
+	bool monitored;
+	u8 monitor_id;
 	struct hvsim_st_ring send;
 	struct hvsim_st_ring recv;
 };
@@ -67,11 +71,15 @@ struct hvsim_st_pkt {
  * @relid:	child relid
  * @conn_id:	connection id
  * @subidx:	sub-channel index
+ * @monitored:	monitor_allocated
+ * @monitor_id:	monitor id
  */
 struct hvsim_st_offer {
 	u32 relid;
 	u32 conn_id;
 	u16 subidx;
+	bool monitored;
+	u8 monitor_id;
 };
 
 /* Record one check; logs the failure. */
@@ -89,8 +97,10 @@ bool hvsim_st_recv(u32 type, void *buf, u32 size);
 bool hvsim_st_quiet(void);
 int hvsim_st_events(u32 relid);
 bool hvsim_st_wait_event(u32 relid, int old);
+int hvsim_st_contact(u32 version, u64 int_page, u64 server, u64 client);
 int hvsim_st_connect(u32 version, u64 int_page, struct hvsim_st_offer *offers,
 		     unsigned int max);
+struct hv_vmbus_monitor_page *hvsim_st_monitor_page(unsigned int which);
 u32 hvsim_st_gpadl(u32 relid, u32 handle, struct page **pages, unsigned int n);
 void hvsim_st_teardown(u32 relid, u32 handle);
 u32 hvsim_st_open(struct hvsim_st_chan *c, u32 relid, u32 handle, unsigned int send_pages,
@@ -118,5 +128,6 @@ u64 hvsim_st_host(const u64 *counter);
 /* The test cases */
 void hvsim_st_data_plane(struct hvsim_st_chan *c);
 void hvsim_st_faults(struct hvsim_st_chan *c, u32 other_relid);
+void hvsim_st_monitor(void);
 
 #endif /* _HOSTSIM_SELFTEST_H */

@@ -44,6 +44,8 @@ static struct {
 	unsigned int failed;
 	unsigned int lost;
 	u32 version;
+	struct hv_vmbus_monitor_page *monitor[HVSIM_MONITOR_PAGES];
+	struct page **monitor_pages;
 } st;
 
 /**
@@ -140,6 +142,8 @@ int hvsim_st_attach(void)
 	st.checks = 0;
 	st.failed = 0;
 	st.lost = 0;
+	memset(st.monitor, 0, sizeof(st.monitor));
+	st.monitor_pages = NULL;
 	return hvsim_iface.attach(&hvsim_st_ops, &st);
 }
 
@@ -302,22 +306,41 @@ bool hvsim_st_wait_event(u32 relid, int old)
 }
 
 /**
- * hvsim_st_connect() - INITIATE_CONTACT and REQUESTOFFERS
+ * hvsim_st_monitor_page() - the fake guest's server or client monitor page
+ * @which: HVSIM_MONITOR_SERVER or HVSIM_MONITOR_CLIENT
+ *
+ * The pages are allocated at the first connection and kept until the fake
+ * guest detaches.
+ *
+ * Return: the page, or NULL (a failed check).
+ */
+struct hv_vmbus_monitor_page *hvsim_st_monitor_page(unsigned int which)
+{
+	u8 *va;
+
+	if (!st.monitor[0]) {
+		va = hvsim_st_mem(HVSIM_MONITOR_PAGES, &st.monitor_pages);
+		if (!va)
+			return NULL;
+		st.monitor[HVSIM_MONITOR_SERVER] = (void *)va;
+		st.monitor[HVSIM_MONITOR_CLIENT] = (void *)(va + PAGE_SIZE);
+	}
+	return st.monitor[which];
+}
+
+/**
+ * hvsim_st_contact() - INITIATE_CONTACT with the pages given
  * @version: the version to ask for
  * @int_page: the interrupt page to name (before 5.0)
- * @offers: where to put the offers
- * @max: room there
+ * @server: the server monitor page (monitor_page1)
+ * @client: the client monitor page (monitor_page2)
  *
- * Return: the number of offers, or -1 if the host refused.
+ * Return: the answer's version_supported, or -1 if none came.
  */
-int hvsim_st_connect(u32 version, u64 int_page, struct hvsim_st_offer *offers,
-		     unsigned int max)
+int hvsim_st_contact(u32 version, u64 int_page, u64 server, u64 client)
 {
 	struct vmbus_channel_initiate_contact ic;
 	struct vmbus_channel_version_response vr;
-	struct vmbus_channel_offer_channel off;
-	struct vmbus_channel_message_header hdr;
-	unsigned int n = 0;
 
 	memset(&ic, 0, sizeof(ic));
 	ic.header.msgtype = CHANNELMSG_INITIATE_CONTACT;
@@ -326,12 +349,42 @@ int hvsim_st_connect(u32 version, u64 int_page, struct hvsim_st_offer *offers,
 		ic.msg_sint = HV_VMBUS_MESSAGE_SINT;
 	else
 		ic.interrupt_page = int_page;
+	ic.monitor_page1 = server;
+	ic.monitor_page2 = client;
 	hvsim_st_post(&ic, sizeof(ic));
 	memset(&vr, 0, sizeof(vr));
-	if (!hvsim_st_recv(CHANNELMSG_VERSION_RESPONSE, &vr, sizeof(vr)) ||
-	    !ST_CHECK(vr.version_supported, "version %#x accepted", version))
+	if (!hvsim_st_recv(CHANNELMSG_VERSION_RESPONSE, &vr, sizeof(vr)))
 		return -1;
-	st.version = version;
+	if (vr.version_supported)
+		st.version = version;
+	return vr.version_supported;
+}
+
+/**
+ * hvsim_st_connect() - INITIATE_CONTACT and REQUESTOFFERS
+ * @version: the version to ask for
+ * @int_page: the interrupt page to name (before 5.0)
+ * @offers: where to put the offers
+ * @max: room there
+ *
+ * The fake guest names its own monitor pages (hvsim_st_monitor_page()).
+ *
+ * Return: the number of offers, or -1 if the host refused.
+ */
+int hvsim_st_connect(u32 version, u64 int_page, struct hvsim_st_offer *offers,
+		     unsigned int max)
+{
+	struct vmbus_channel_offer_channel off;
+	struct vmbus_channel_message_header hdr;
+	unsigned int n = 0;
+
+	if (!hvsim_st_monitor_page(0))
+		return -1;
+	if (!ST_CHECK(hvsim_st_contact(version, int_page,
+				       page_to_phys(st.monitor_pages[HVSIM_MONITOR_SERVER]),
+				       page_to_phys(st.monitor_pages[HVSIM_MONITOR_CLIENT])) == 1,
+		      "version %#x accepted", version))
+		return -1;
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.msgtype = CHANNELMSG_REQUESTOFFERS;
 	hvsim_st_post(&hdr, sizeof(hdr));
@@ -354,6 +407,8 @@ int hvsim_st_connect(u32 version, u64 int_page, struct hvsim_st_offer *offers,
 		offers[n].relid = off.child_relid;
 		offers[n].conn_id = off.connection_id;
 		offers[n].subidx = off.offer.sub_channel_index;
+		offers[n].monitored = off.monitor_allocated;
+		offers[n].monitor_id = off.monitorid;
 		n++;
 	}
 }
@@ -489,7 +544,13 @@ void hvsim_st_close(u32 relid)
 
 static void hvsim_st_signal(struct hvsim_st_chan *c)
 {
-	if (c->int_send) {
+	struct hv_vmbus_monitor_page *client = st.monitor[HVSIM_MONITOR_CLIENT];
+
+	if (c->monitored && client) {
+		/* as Linux does: no hypercall, the host polls the page */
+		set_bit(c->monitor_id % 32,
+			(unsigned long *)&client->trigger_group[c->monitor_id / 32].pending);
+	} else if (c->int_send) {
 		set_bit(c->relid, c->int_send);
 		hvsim_iface.signal_event(HV_VMBUS_EVENT_CONN_ID);
 	} else {

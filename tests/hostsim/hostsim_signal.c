@@ -9,7 +9,9 @@
  * HV_VMBUS_EVENT_CONN_ID; the host takes the bits with atomic exchanges.
  * Either way the channel's work item is queued; nothing here sleeps, as the
  * guest may signal in atomic context. Signals on any other connection are
- * counted (signals_invalid) and otherwise ignored.
+ * counted (signals_invalid) and otherwise ignored. Monitored channels may
+ * signal without a hypercall, through the client monitor page, which
+ * hostsim_monitor.c polls.
  *
  * Host to guest: the guest's on_event; for a guest before 2.4 the host also
  * sets the relid's bit in the receive half (the first half) of the
@@ -151,5 +153,22 @@ void hvsim_int_page_raise(u32 relid)
 	spin_lock_irqsave(&hvsim.int_lock, flags);
 	if (hvsim.int_page && relid < HV_VMBUS_MAX_RELID)
 		set_bit(relid, hvsim.int_page);
+	spin_unlock_irqrestore(&hvsim.int_lock, flags);
+}
+
+/**
+ * hvsim_int_page_take() - clear a relid's bit in the send half
+ * @relid: the channel
+ *
+ * A monitored channel sets it along with its monitor page bit; the host
+ * serving the monitor page bit takes this one with it.
+ */
+void hvsim_int_page_take(u32 relid)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hvsim.int_lock, flags);
+	if (hvsim.int_page && relid < HV_VMBUS_MAX_RELID)
+		clear_bit(relid, hvsim.int_page + HVSIM_INT_HALF_LONGS);
 	spin_unlock_irqrestore(&hvsim.int_lock, flags);
 }

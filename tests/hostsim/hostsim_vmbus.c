@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The VMBus control plane, host side: version negotiation, the offer
- * request, relid release, and unload (offers and rescinds themselves are in
+ * The VMBus control plane, host side: version negotiation (with the
+ * guest's monitor pages checked, hostsim_monitor.c), the offer request,
+ * relid release, and unload (offers and rescinds themselves are in
  * hostsim_devices.c, GPADLs in hostsim_gpadl.c, open, close and modify in
  * hostsim_chan.c). Each guest message is checked for its connection id,
  * its size and the connection state before the host acts on it, the way a
@@ -82,6 +83,7 @@ static void hvsim_initiate_contact(u32 connection_id, const void *data, u32 size
 	struct vmbus_channel_version_response resp = {
 		.header.msgtype = CHANNELMSG_VERSION_RESPONSE,
 	};
+	const char *why;
 	u32 v;
 	bool ok;
 
@@ -101,6 +103,19 @@ static void hvsim_initiate_contact(u32 connection_id, const void *data, u32 size
 	hvsim_forget_offers();
 	hvsim.state = HVSIM_DISCONNECTED;
 	hvsim.version = 0;
+	/* a guest that names bad monitor pages is refused whatever it asks */
+	why = hvsim_monitor_check(req);
+	if (why) {
+		pr_warn("INITIATE_CONTACT for %u.%u refused: %s (server %#llx, client %#llx)\n",
+			HV_VMBUS_VERSION_MAJOR(v), HV_VMBUS_VERSION_MINOR(v), why,
+			req->monitor_page1, req->monitor_page2);
+		ok = false;
+	} else if (ok && hvsim_monitor_map(req)) {
+		pr_warn("INITIATE_CONTACT refused: cannot map the monitor pages\n");
+		ok = false;
+	}
+	if (!ok)
+		hvsim.stats.contacts_refused++;
 	if (ok) {
 		hvsim.state = HVSIM_CONNECTED;
 		hvsim.version = v;

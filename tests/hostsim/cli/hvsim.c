@@ -33,7 +33,7 @@ static const char *prog = "hvsim";
 static const char *dir;
 
 static const char usage_text[] =
-"usage: hvsim offer CLASS [INSTANCE-GUID]\n"
+"usage: hvsim offer [--monitored|--unmonitored] CLASS [INSTANCE-GUID]\n"
 "       hvsim subchannels RELID N\n"
 "       hvsim rescind RELID\n"
 "       hvsim fault RELID delay MS|drop N|corrupt N|rescind-after N|clear\n"
@@ -47,7 +47,7 @@ static const char help_text[] =
 "    hvsim - drive the simulated Hyper-V host of hyperv-dkms's tests\n"
 "\n"
 "SYNOPSIS\n"
-"    hvsim offer CLASS [INSTANCE-GUID]\n"
+"    hvsim offer [--monitored|--unmonitored] CLASS [INSTANCE-GUID]\n"
 "    hvsim subchannels RELID N\n"
 "    hvsim rescind RELID\n"
 "    hvsim fault RELID delay MS|drop N|corrupt N|rescind-after N|clear\n"
@@ -63,7 +63,7 @@ static const char help_text[] =
 "    their channels and shows the host's view of the guest.\n"
 "\n"
 "COMMANDS\n"
-"    offer CLASS [INSTANCE-GUID]\n"
+"    offer [--monitored|--unmonitored] CLASS [INSTANCE-GUID]\n"
 "        Add a device and print its relid. The guest gets the offer at once\n"
 "        if it has asked for offers, otherwise when it does. CLASS is one\n"
 "        of network, scsi, ide, shutdown, timesync, heartbeat, kvp, vss,\n"
@@ -71,6 +71,16 @@ static const char help_text[] =
 "        echo (the simulator's own class c18c230f-6088-4676-96f6-\n"
 "        fe7d45135f01), or a class GUID. Without INSTANCE-GUID the host\n"
 "        picks a random one.\n"
+"        --monitored offers the device with a monitor id allocated\n"
+"        (monitored notification): the guest signals it by setting its bit\n"
+"        in the client monitor page instead of a hypercall, unless its\n"
+"        driver put the channel in low-latency mode, and the host polls\n"
+"        that page every 1000 us while such a channel is open, writing that\n"
+"        period as the channel's latency (10000, in 100 ns units) and its\n"
+"        connection id into both monitor pages. --unmonitored offers it\n"
+"        without. By default network and scsi devices are monitored, as\n"
+"        Hyper-V offers them, and other classes are not. Sub-channels are\n"
+"        monitored when their primary is.\n"
 "\n"
 "    subchannels RELID N\n"
 "        Add N sub-channels to the primary device RELID and print their\n"
@@ -108,14 +118,23 @@ static const char help_text[] =
 "        gpadl (ring GPADL handle while open, else 0x0) gpadls (mapped\n"
 "        GPADLs)\n"
 "        send_ring recv_ring (data bytes of the guest-to-host and the\n"
-"        host-to-guest ring) target_vp opens pkts_in bytes_in pkts_out\n"
-"        bytes_out sig_in sig_out sig_suppressed host_ring_full\n"
+"        host-to-guest ring) target_vp monitor (monitor id of a monitored\n"
+"        channel, else none) conn_id (the connection id it signals on, 0\n"
+"        while no guest is connected)\n"
+"        opens pkts_in bytes_in pkts_out bytes_out sig_in (signals by\n"
+"        hypercall) sig_monitor (signals through the client monitor page)\n"
+"        sig_out sig_suppressed host_ring_full\n"
 "        pending_wakeups bad_pkts dropped corrupted delayed faults (the\n"
 "        faults still to come, \"none\" or e.g. \"delay:10,drop:2\").\n"
 "\n"
 "    status\n"
 "        The host's state and counters, one \"key value\" a line, GPADL\n"
-"        and channel counts included.\n"
+"        and channel counts included; contacts_refused counts refused\n"
+"        INITIATE_CONTACTs (a bad version, or bad monitor pages: unaligned,\n"
+"        not RAM, the same page twice, overlapping the interrupt page);\n"
+"        monitor_pages monitor_period_us monitor_latency monitor_polling\n"
+"        monitor_polls monitor_signals_invalid (pending bits of monitor ids\n"
+"        no monitored channel has, ignored) describe the monitor pages.\n"
 "\n"
 "LIMITS\n"
 "    At most 64 devices, sub-channels and unreleased rescinded channels\n"
@@ -136,6 +155,8 @@ static const char help_text[] =
 "    hvsim subchannels 1 3\n"
 "    modprobe hv_vmbus          # the guest connects and gets the offers\n"
 "    hvsim offer echo           # a loopback device, e.g. relid 2\n"
+"    hvsim offer --monitored echo   # one the guest signals through the\n"
+"                                   # monitor page, e.g. relid 3\n"
 "    hvsim fault 2 drop 3       # its next 3 packets go unanswered\n"
 "    hvsim channels 2\n"
 "    hvsim rescind 1\n";
@@ -316,6 +337,33 @@ static void print_relids(const char *cmd)
 	fputs(buf, stdout);
 }
 
+/*
+ * offer [--monitored|--unmonitored] CLASS [INSTANCE-GUID], the option
+ * anywhere: the control file takes "offer CLASS [GUID] [monitored|unmonitored]".
+ */
+static void offer(int argc, char **argv)
+{
+	char *words[4] = { "offer" }, *mode = NULL;
+	int i, n = 1;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--monitored") || !strcmp(argv[i], "--unmonitored")) {
+			if (mode)
+				usage();
+			mode = argv[i] + 2;
+		} else if (argv[i][0] == '-' || n == 3) {
+			usage();
+		} else {
+			words[n++] = argv[i];
+		}
+	}
+	if (n < 2)
+		usage();
+	if (mode)
+		words[n++] = mode;
+	send_command(n, words);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -334,9 +382,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "offer")) {
-		if (argc < 3 || argc > 4)
-			usage();
-		send_command(argc - 1, argv + 1);
+		offer(argc - 2, argv + 2);
 		print_relids(cmd);
 	} else if (!strcmp(cmd, "subchannels")) {
 		if (argc != 4)
