@@ -63,6 +63,7 @@ enum hvsim_conn_state {
 };
 
 struct hvsim_chan;
+struct seq_file;
 
 /**
  * struct hvsim_class - a device class the host can offer
@@ -83,6 +84,7 @@ struct hvsim_class {
 };
 
 #include "hostsim_chan.h"
+#include "hostsim_hvsock.h"
 
 /*
  * What the guest knows of a device on the current connection. A device that
@@ -147,6 +149,11 @@ struct hvsim_dev {
  * @rescind_requests: relids to rescind on behalf of fault injection
  * @rescind_work: does so, with hvsim.lock, on @wq
  * @signals_invalid: HvSignalEvent calls on no channel's connection
+ * @hvsock:	the hvsock connection records (hostsim_hvsock.h)
+ * @hvsock_next_id: the id of the newest connection
+ * @last_hvsock: the connection the last "hvsock connect" command made
+ * @hvsock_timeout: rescinds hvsock offers the guest does not open
+ * @hvsock_stats: hvsock counters shown in debugfs
  * @stats:	counters shown in debugfs
  */
 struct hvsim {
@@ -175,6 +182,11 @@ struct hvsim {
 	DECLARE_BITMAP(rescind_requests, HVSIM_MAX_DEVICES + 1);
 	struct work_struct rescind_work;
 	atomic64_t signals_invalid;
+	struct hvsim_hvsock_conn hvsock[HVSIM_HVSOCK_MAX_CONNS];
+	u32 hvsock_next_id;
+	u32 last_hvsock;
+	struct delayed_work hvsock_timeout;
+	struct hvsim_hvsock_stats hvsock_stats;
 	struct {
 		u64 msgs_in;
 		u64 msgs_out;
@@ -203,6 +215,8 @@ void hvsim_reject(u32 msgtype, const char *why);
 
 /* hostsim_devices.c: the device table, offers and rescinds */
 struct hvsim_dev *hvsim_dev_get(u32 relid);
+struct hvsim_dev *hvsim_dev_create(const struct hvsim_class *class, const guid_t *class_guid,
+				   const guid_t *instance);
 int hvsim_dev_add(const struct hvsim_class *class, const guid_t *class_guid,
 		  const guid_t *instance);
 int hvsim_dev_add_subchannels(u32 relid, unsigned int n);
@@ -234,6 +248,20 @@ int hvsim_cmd_fault(int argc, char **argv);
 void hvsim_fault_request_rescind(struct hvsim_chan *c);
 void hvsim_fault_rescind_work(struct work_struct *work);
 int hvsim_fault_show(const struct hvsim_fault *f, char *buf, size_t size);
+
+/* hostsim_hvsock.c: Hyper-V sockets, control plane (hvsim.lock held) */
+extern const struct hvsim_class hvsim_class_hvsock;
+void hvsim_hvsock_connect_request(const void *msg, u32 size);
+int hvsim_cmd_hvsock(int argc, char **argv);
+void hvsim_hvsock_fill_offer(u32 relid, struct vmbus_channel_offer *offer);
+void hvsim_hvsock_opened(struct hvsim_chan *c);
+void hvsim_hvsock_guest_closed(u32 relid);
+void hvsim_hvsock_rescinded(u32 relid);
+void hvsim_hvsock_forget(u32 relid);
+void hvsim_hvsock_init(void);
+void hvsim_hvsock_exit(void);
+int hvsim_hvsock_show(struct seq_file *s);
+int hvsim_hvsock_services_show(struct seq_file *s);
 
 /* hostsim_selftest.c: the host checked against a built-in fake guest */
 int hvsim_selftest(void);
