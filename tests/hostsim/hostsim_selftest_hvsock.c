@@ -60,8 +60,8 @@ static u32 hvsim_st_hvsock_offer(u32 service, u32 endpoint, bool from_host)
 		 guid_is_null(&p->silo_id),
 		 "hvsock parameters: byte mode, is_for_guest_accept %d, RS5, no silo",
 		 from_host);
-	ST_CHECK(!off.monitor_allocated && off.is_dedicated_interrupt && !off.offer.sub_channel_index,
-		 "no monitor, a dedicated interrupt");
+	ST_CHECK(!off.monitor_allocated && off.is_dedicated_interrupt &&
+		 !off.offer.sub_channel_index, "no monitor, a dedicated interrupt");
 	return off.child_relid;
 }
 

@@ -354,7 +354,7 @@ static int field_of(const char *line, const char *key, char *val, size_t size)
 	while (*p) {
 		if (!strncmp(p, key, klen) && p[klen] == '=') {
 			p += klen + 1;
-			n = strcspn(p, " \n");
+			n = strcspn(p, "\n ");
 			if (n >= size)
 				n = size - 1;
 			memcpy(val, p, n);
