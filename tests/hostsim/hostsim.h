@@ -47,8 +47,9 @@
  * monitored (network and SCSI). That byte was a boolean already in 0.13;
  * is_dedicated_interrupt (always 1 here) and connection_id came with 1.1
  * and are zero for a 0.13 guest. Offers of ordinary devices carry channel
- * flags 0 and a zeroed user-defined area; sub-channels (2.4, WIN8) are
- * offered only to guests that negotiated 2.4 or newer.
+ * flags 0 and a zeroed user-defined area (hvsock channels do not:
+ * hostsim_hvsock.h); sub-channels (2.4, WIN8) are offered only to guests
+ * that negotiated 2.4 or newer.
  */
 #define HVSIM_MAX_DEVICES	64
 #define HVSIM_MAX_MONITOR_IDS	HV_VMBUS_MAX_MONITOR_ID

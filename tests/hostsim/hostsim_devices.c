@@ -306,6 +306,10 @@ int hvsim_dev_add_subchannels(u32 relid, unsigned int n)
 		hvsim_cmd_fail("relid %u is a sub-channel, not a primary", relid);
 		return -EINVAL;
 	}
+	if (p->class == &hvsim_class_hvsock) {
+		hvsim_cmd_fail("relid %u is a Hyper-V socket: it has no sub-channels", relid);
+		return -EINVAL;
+	}
 	if (p->state == HVSIM_DEV_RESCINDED) {
 		hvsim_cmd_fail("relid %u is being rescinded", relid);
 		return -EINVAL;

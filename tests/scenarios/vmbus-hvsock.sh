@@ -99,6 +99,8 @@ check_output "hvsim channels shows it open" "class=hvsock open=1 " hvsim channel
 check_output "the guest's bus has the device, named by the endpoint id" \
 	"^\\{00000007-facb-11e6-bd58-64006a7986d3\\}\$" cat "$dev/$inst/class_id"
 check_output "bound to hv_sock" "/hv_sock\$" readlink "$dev/$inst/driver"
+check_output "the host refuses sub-channels on it" "no sub-channels" \
+	hvsim subchannels "$relid" 1
 check "traffic flows" wait_for sh -c \
 	"hvsim hvsock list | tail -1 | grep -q 'bytes_in=[0-9]\\{6,\\}'"
 
