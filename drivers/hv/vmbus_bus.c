@@ -48,9 +48,15 @@ static int vmbus_bus_match(struct device *device, hv_bus_match_drv_t *driver)
 	const struct hv_device *dev = device_to_hv_device(device);
 	int override;
 
-	/* hv_sock binds socket channels only, other drivers everything else */
+	/*
+	 * hv_sock binds socket channels only, and all of them (its id table
+	 * is empty: a socket channel's type is a service id); other drivers
+	 * everything else. As in-tree, driver_override does not change that.
+	 */
 	if (drv->hvsock != is_hvsock_channel(dev->channel))
 		return 0;
+	if (drv->hvsock)
+		return 1;
 	override = vmbus_match_override(device, driver);
 	if (override >= 0)
 		return override;
@@ -67,7 +73,8 @@ static int vmbus_bus_probe(struct device *device)
 	/* bound through driver_override: the driver gets an empty id */
 	if (!id && vmbus_match_override(device, device->driver) == 1)
 		id = &vmbus_id_none;
-	if (!id || !drv->probe)
+	/* hv_sock's probe gets no id, as in-tree (it ignores it) */
+	if ((!id && !drv->hvsock) || !drv->probe)
 		return -ENODEV;
 	return drv->probe(dev, id);
 }

@@ -243,7 +243,9 @@ void vmbus_onoffer(const struct vmbus_channel_offer_channel *offer)
 #ifdef HV_HAVE_MAX_PKT_SIZE
 	channel->max_pkt_size = VMBUS_DEFAULT_MAX_PKT_SIZE;
 #endif
-	channel->device_id = vmbus_dev_type(&offer->offer.if_type);
+	/* an hvsock offer's type is a service id, whatever it looks like */
+	channel->device_id = offer->offer.chn_flags & VMBUS_CHANNEL_TLNPI_PROVIDER_OFFER ?
+			     HV_UNKNOWN : vmbus_dev_type(&offer->offer.if_type);
 
 	if (xa_err(xa_store(&vmbus_core.channels, offer->child_relid, channel, GFP_KERNEL))) {
 		kfree(vc);

@@ -117,6 +117,15 @@ static void vmbus_msg_work_fn(struct work_struct *work)
 		case CHANNELMSG_RESCIND_CHANNELOFFER:
 			vmbus_onrescind((void *)mw->msg);
 			break;
+		case VMBUS_MSG_TL_CONNECT_RESULT:
+			/*
+			 * The host refused a Hyper-V socket connect (4.1 on).
+			 * Like the in-tree driver, nothing waits for it: the
+			 * socket's connect times out.
+			 */
+			pr_debug("the host refused a Hyper-V socket connection (status %#x)\n",
+				 vmbus_msg_get_u32(mw->msg, VMBUS_MSG_TL_CONNECT_RESULT_SIZE - 4));
+			break;
 		default:
 			pr_warn("unexpected message type %u from the host, dropped\n", msgtype);
 			break;

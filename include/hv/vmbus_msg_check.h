@@ -44,6 +44,7 @@
 #define VMBUS_MSG_GPADL_TORNDOWN_SIZE	12
 #define VMBUS_MSG_VERSION_RESPONSE_SIZE	16
 #define VMBUS_MSG_MODIFY_RESPONSE_SIZE	16
+#define VMBUS_MSG_TL_CONNECT_RESULT_SIZE 44	/* header, 2 GUIDs, status */
 #define VMBUS_MSG_PAYLOAD_MAX		240
 
 /* Offsets of the offer fields that are checked. */
@@ -89,6 +90,8 @@ static inline u32 vmbus_msg_min_size(u32 type)
 		return VMBUS_MSG_VERSION_RESPONSE_SIZE;
 	case VMBUS_MSG_MODIFYCHANNEL_RESPONSE:
 		return VMBUS_MSG_MODIFY_RESPONSE_SIZE;
+	case VMBUS_MSG_TL_CONNECT_RESULT:
+		return VMBUS_MSG_TL_CONNECT_RESULT_SIZE;
 	default:
 		return 0;
 	}

@@ -51,8 +51,9 @@
  * their primary is. That byte was a boolean already in 0.13;
  * is_dedicated_interrupt (always 1 here) and connection_id came with 1.1
  * and are zero for a 0.13 guest. Offers of ordinary devices carry channel
- * flags 0 and a zeroed user-defined area; sub-channels (2.4, WIN8) are
- * offered only to guests that negotiated 2.4 or newer.
+ * flags 0 and a zeroed user-defined area (hvsock channels do not:
+ * hostsim_hvsock.h); sub-channels (2.4, WIN8) are offered only to guests
+ * that negotiated 2.4 or newer.
  */
 #define HVSIM_MAX_DEVICES	64
 #define HVSIM_MAX_MONITOR_IDS	HV_VMBUS_MAX_MONITOR_ID
@@ -79,6 +80,7 @@ enum hvsim_conn_state {
 };
 
 struct hvsim_chan;
+struct seq_file;
 
 /**
  * struct hvsim_class - a device class the host can offer
@@ -99,6 +101,7 @@ struct hvsim_class {
 };
 
 #include "hostsim_chan.h"
+#include "hostsim_hvsock.h"
 
 /*
  * What the guest knows of a device on the current connection. A device that
@@ -175,6 +178,11 @@ struct hvsim_dev {
  * @monitor_polling: the timer runs (changed with hvsim.lock held)
  * @monitor_polls: polls of the client page so far (under @monitor_lock)
  * @monitor_invalid: pending bits of monitor ids not in use
+ * @hvsock:	the hvsock connection records (hostsim_hvsock.h)
+ * @hvsock_next_id: the id of the newest connection
+ * @last_hvsock: the connection the last "hvsock connect" command made
+ * @hvsock_timeout: rescinds hvsock offers the guest does not open
+ * @hvsock_stats: hvsock counters shown in debugfs
  * @stats:	counters shown in debugfs
  */
 struct hvsim {
@@ -210,6 +218,11 @@ struct hvsim {
 	bool monitor_polling;
 	u64 monitor_polls;
 	atomic64_t monitor_invalid;
+	struct hvsim_hvsock_conn hvsock[HVSIM_HVSOCK_MAX_CONNS];
+	u32 hvsock_next_id;
+	u32 last_hvsock;
+	struct delayed_work hvsock_timeout;
+	struct hvsim_hvsock_stats hvsock_stats;
 	struct {
 		u64 msgs_in;
 		u64 msgs_out;
@@ -239,6 +252,8 @@ void hvsim_reject(u32 msgtype, const char *why);
 
 /* hostsim_devices.c: the device table, offers and rescinds */
 struct hvsim_dev *hvsim_dev_get(u32 relid);
+struct hvsim_dev *hvsim_dev_create(const struct hvsim_class *class, const guid_t *class_guid,
+				   const guid_t *instance);
 int hvsim_dev_add(const struct hvsim_class *class, const guid_t *class_guid,
 		  const guid_t *instance, bool monitored);
 u32 hvsim_dev_conn_id(const struct hvsim_dev *d);
@@ -282,6 +297,20 @@ int hvsim_cmd_fault(int argc, char **argv);
 void hvsim_fault_request_rescind(struct hvsim_chan *c);
 void hvsim_fault_rescind_work(struct work_struct *work);
 int hvsim_fault_show(const struct hvsim_fault *f, char *buf, size_t size);
+
+/* hostsim_hvsock.c: Hyper-V sockets, control plane (hvsim.lock held) */
+extern const struct hvsim_class hvsim_class_hvsock;
+void hvsim_hvsock_connect_request(const void *msg, u32 size);
+int hvsim_cmd_hvsock(int argc, char **argv);
+void hvsim_hvsock_fill_offer(u32 relid, struct vmbus_channel_offer *offer);
+void hvsim_hvsock_opened(struct hvsim_chan *c);
+void hvsim_hvsock_guest_closed(u32 relid);
+void hvsim_hvsock_rescinded(u32 relid);
+void hvsim_hvsock_forget(u32 relid);
+void hvsim_hvsock_init(void);
+void hvsim_hvsock_exit(void);
+int hvsim_hvsock_show(struct seq_file *s);
+int hvsim_hvsock_services_show(struct seq_file *s);
 
 /* hostsim_selftest.c: the host checked against a built-in fake guest */
 int hvsim_selftest(void);

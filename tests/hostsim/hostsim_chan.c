@@ -308,6 +308,8 @@ void hvsim_chan_open(const void *data, u32 size)
 	WRITE_ONCE(c->out.ctl->feature_bits,
 		   READ_ONCE(c->out.ctl->feature_bits) | VMBUS_RING_FEAT_PENDING_SEND_SZ);
 	c->stats.opens++;
+	if (c->hvsock)
+		hvsim_hvsock_opened(c);
 	mutex_unlock(&c->lock);
 	g->users++;
 	hvsim.stats.channels_opened++;
@@ -387,6 +389,8 @@ void hvsim_chan_close(const void *data, u32 size)
 	if (g)
 		hvsim_gpadl_unuse(g);
 	pr_debug("relid %u closed\n", d->relid);
+	if (d->class == &hvsim_class_hvsock)
+		hvsim_hvsock_guest_closed(d->relid);
 }
 
 /**
@@ -579,6 +583,7 @@ int hvsim_chans_init(void)
 	atomic64_set(&hvsim.signals_invalid, 0);
 	hvsim_monitor_init();
 	INIT_WORK(&hvsim.rescind_work, hvsim_fault_rescind_work);
+	hvsim_hvsock_init();
 	hvsim.chan_wq = alloc_workqueue("hv_hostsim_chan", WQ_UNBOUND, 0);
 	return hvsim.chan_wq ? 0 : -ENOMEM;
 }
@@ -596,6 +601,7 @@ void hvsim_chans_exit(void)
 	hvsim_chans_disconnect();
 	mutex_unlock(&hvsim.lock);
 	cancel_work_sync(&hvsim.rescind_work);
+	hvsim_hvsock_exit();
 	destroy_workqueue(hvsim.chan_wq);
 	for (i = 0; i < HVSIM_MAX_DEVICES; i++)
 		mutex_destroy(&hvsim.chans[i].lock);

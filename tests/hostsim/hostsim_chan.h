@@ -49,6 +49,8 @@
 #include "hv/hv_iface.h"
 #include "hv/vmbus_ring.h"
 
+struct hvsim_hvsock_conn;
+
 /* Non-zero status of a refused request (NTSTATUS STATUS_UNSUCCESSFUL). */
 #define HVSIM_STATUS_FAILED		0xc0000001U
 
@@ -230,6 +232,7 @@ struct hvsim_chan_stats {
  * @stats:	counters
  * @sig_in:	HvSignalEvent calls for the channel (counted without @lock)
  * @sig_monitor: signals through the client monitor page (same)
+ * @hvsock:	the connection of an hvsock channel (hostsim_hvsock.h), else NULL
  */
 struct hvsim_chan {
 	struct mutex lock; /* guards the channel's state */
@@ -254,6 +257,7 @@ struct hvsim_chan {
 	struct hvsim_chan_stats stats;
 	atomic64_t sig_in;
 	atomic64_t sig_monitor;
+	struct hvsim_hvsock_conn *hvsock;
 };
 
 /* hostsim_gpadl.c: GPADL messages and the GPADL table (hvsim.lock held) */
@@ -289,6 +293,7 @@ void hvsim_chan_break(struct hvsim_chan *c, const char *why);
 bool hvsim_chan_publish_in(struct hvsim_chan *c);
 int hvsim_chan_out_begin(struct hvsim_chan *c, u32 len);
 void hvsim_chan_out_end(struct hvsim_chan *c, u32 len);
+void hvsim_chan_request_rescind(struct hvsim_chan *c, const char *why);
 
 /* hostsim_ring.c: ring buffer primitives */
 int hvsim_ring_peek(struct hvsim_ring *r, struct vmpacket_descriptor *desc,
@@ -304,5 +309,8 @@ bool hvsim_ring_wait_room(struct hvsim_ring *r, u32 len);
 
 /* hostsim_echo.c: the echo device */
 void hvsim_echo_run(struct hvsim_chan *c);
+
+/* hostsim_hvsock_pipe.c: the data plane of an hvsock channel */
+void hvsim_hvsock_run(struct hvsim_chan *c);
 
 #endif /* _HOSTSIM_CHAN_H */

@@ -23,12 +23,16 @@
  *                                 than a descriptor)
  *   fault RELID rescind-after N   rescind the device after N more answers
  *   fault RELID clear             no more faults on RELID
+ *   hvsock connect PORT [DATA]    connect to the guest's vsock PORT, send
+ *                                 DATA (one word) and EOF, keep what the
+ *                                 guest sends (hostsim_hvsock.c)
  *
  * Faults act on the channels of devices whose class has a host side (echo)
  * and last until cleared or until the device goes (hostsim_fault.c).
  *
  * A bad command fails the write with -EINVAL, says why in the kernel log and
- * in last_error; the relids a command created are in last_relid.
+ * in last_error; the relids a command created are in last_relid, the
+ * hvsock connection it made in last_hvsock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -229,8 +233,10 @@ int hvsim_control(char *cmd, size_t len)
 		ret = hvsim_cmd_rescind(argc, argv);
 	else if (!strcmp(argv[0], "fault"))
 		ret = hvsim_cmd_fault(argc, argv);
+	else if (!strcmp(argv[0], "hvsock"))
+		ret = hvsim_cmd_hvsock(argc, argv);
 	else
-		hvsim_cmd_fail("unknown command '%s' (offer, subchannels, rescind, fault)",
+		hvsim_cmd_fail("unknown command '%s' (offer, subchannels, rescind, fault, hvsock)",
 			       argv[0]);
 out:
 	mutex_unlock(&hvsim.lock);

@@ -36,6 +36,16 @@
  *                 guest's pending_send_sz) bad_pkts dropped corrupted
  *                 delayed (fault injection so far) faults (still to come:
  *                 "none" or e.g. "delay:10,drop:2")
+ *   hvsock      Hyper-V socket connections, oldest first, one a line of
+ *               "key=value" words: id relid (0 once the channel is gone)
+ *               service (echo, or client for the host's own) dir (guest or
+ *               host: who connected) service_id endpoint_id state (offered,
+ *               open, closing, closed) opened fin_in fin_out (the guest's
+ *               and the host's EOF) pkts_in bytes_in pkts_out bytes_out
+ *               (data bytes) bad_pkts end (why the host ended it, or -)
+ *               and, for the host's own, rx (what the guest sent, hex)
+ *   hvsock_services  the host's services: NAME PORT SERVICE-ID
+ *   last_hvsock the connection the last "hvsock connect" command made
  *
  * Several writers at once each get their own command's result from the
  * write, but last_relid and last_error belong to whichever came last.
@@ -102,6 +112,13 @@ static int hvsim_status_show(struct seq_file *s, void *unused)
 	seq_printf(s, "rings_broken %llu\n", hvsim_rings_broken());
 	seq_printf(s, "signals_invalid %lld\n", (long long)atomic64_read(&hvsim.signals_invalid));
 	hvsim_monitor_status(s);
+	seq_printf(s, "hvsock_requests %llu\n", hvsim.hvsock_stats.requests);
+	seq_printf(s, "hvsock_requests_refused %llu\n", hvsim.hvsock_stats.refused);
+	seq_printf(s, "hvsock_unknown_service %llu\n", hvsim.hvsock_stats.unknown_service);
+	seq_printf(s, "hvsock_no_room %llu\n", hvsim.hvsock_stats.no_room);
+	seq_printf(s, "hvsock_connections %llu\n", hvsim.hvsock_stats.connections);
+	seq_printf(s, "hvsock_open_timeouts %llu\n", hvsim.hvsock_stats.open_timeouts);
+	seq_printf(s, "hvsock_bad_pkts %llu\n", hvsim.hvsock_stats.bad_pkts);
 	mutex_unlock(&hvsim.lock);
 	return 0;
 }
@@ -241,6 +258,28 @@ static int hvsim_last_error_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(hvsim_last_error);
 
+static int hvsim_last_hvsock_show(struct seq_file *s, void *unused)
+{
+	mutex_lock(&hvsim.lock);
+	if (hvsim.last_hvsock)
+		seq_printf(s, "%u\n", hvsim.last_hvsock);
+	mutex_unlock(&hvsim.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hvsim_last_hvsock);
+
+static int hvsim_hvsock_conns_show(struct seq_file *s, void *unused)
+{
+	return hvsim_hvsock_show(s);
+}
+DEFINE_SHOW_ATTRIBUTE(hvsim_hvsock_conns);
+
+static int hvsim_hvsock_svcs_show(struct seq_file *s, void *unused)
+{
+	return hvsim_hvsock_services_show(s);
+}
+DEFINE_SHOW_ATTRIBUTE(hvsim_hvsock_svcs);
+
 /**
  * hvsim_debugfs_init() - create /sys/kernel/debug/hv_hostsim/
  *
@@ -256,6 +295,11 @@ int hvsim_debugfs_init(void)
 	debugfs_create_file("last_error", 0444, hvsim_debugfs_dir, NULL,
 			    &hvsim_last_error_fops);
 	debugfs_create_file("channels", 0444, hvsim_debugfs_dir, NULL, &hvsim_channels_fops);
+	debugfs_create_file("last_hvsock", 0444, hvsim_debugfs_dir, NULL,
+			    &hvsim_last_hvsock_fops);
+	debugfs_create_file("hvsock", 0444, hvsim_debugfs_dir, NULL, &hvsim_hvsock_conns_fops);
+	debugfs_create_file("hvsock_services", 0444, hvsim_debugfs_dir, NULL,
+			    &hvsim_hvsock_svcs_fops);
 	return 0;
 }
 

@@ -90,9 +90,19 @@ static int hvsim_alloc_monitor_id(void)
 	return id;
 }
 
-/* A new device in the lowest free slot, so with the lowest free relid. */
-static struct hvsim_dev *hvsim_dev_new(const struct hvsim_class *class,
-				       const guid_t *class_guid, const guid_t *instance)
+/**
+ * hvsim_dev_create() - a new device in the lowest free slot, so with the
+ *	lowest free relid
+ * @class: its class
+ * @class_guid: the class GUID to offer
+ * @instance: its instance GUID
+ *
+ * The device is configured, not offered yet (hvsim_offer_pending()).
+ *
+ * Return: the device, or NULL if the table is full.
+ */
+struct hvsim_dev *hvsim_dev_create(const struct hvsim_class *class,
+				   const guid_t *class_guid, const guid_t *instance)
 {
 	struct hvsim_dev *d;
 	unsigned int i;
@@ -122,6 +132,8 @@ static void hvsim_dev_free(struct hvsim_dev *d)
 {
 	unsigned int i;
 
+	if (d->class == &hvsim_class_hvsock)
+		hvsim_hvsock_forget(d->relid);
 	hvsim_chan_forget(d->relid);
 	hvsim_monitor_forget(d);
 	clear_bit(d->monitor_id, hvsim.monitor_ids);
@@ -161,6 +173,8 @@ static void hvsim_send_offer(struct hvsim_dev *d)
 	msg.offer.chn_flags = 0;
 	msg.offer.mmio_megabytes = d->class->mmio_megabytes;
 	msg.offer.sub_channel_index = d->subidx;
+	if (d->class == &hvsim_class_hvsock)
+		hvsim_hvsock_fill_offer(d->relid, &msg.offer);
 	msg.child_relid = d->relid;
 	msg.monitorid = d->monitor_id;
 	/* a boolean byte since 0.13, which 1.1 turned into this bit */
@@ -175,8 +189,8 @@ static void hvsim_send_offer(struct hvsim_dev *d)
 		hvsim_monitor_offer(d, hvsim_dev_conn_id(d));
 	d->state = HVSIM_DEV_OFFERED;
 	hvsim.stats.offers_sent++;
-	pr_debug("offer relid %u %s index %u monitor %u%s dedicated %u connection %#x mmio %u MiB\n",
-		 d->relid, d->class->name, d->subidx, msg.monitorid,
+	pr_debug("offer relid %u %s index %u flags %#x monitor %u%s dedicated %u connection %#x mmio %u MiB\n",
+		 d->relid, d->class->name, d->subidx, msg.offer.chn_flags, msg.monitorid,
 		 msg.monitor_allocated ? " (allocated)" : "", msg.is_dedicated_interrupt,
 		 msg.connection_id, msg.offer.mmio_megabytes);
 	hvsim_send_to_guest(&msg, sizeof(msg));
@@ -274,7 +288,7 @@ int hvsim_dev_add(const struct hvsim_class *class, const guid_t *class_guid,
 			return -EINVAL;
 		}
 	}
-	d = hvsim_dev_new(class, class_guid, instance);
+	d = hvsim_dev_create(class, class_guid, instance);
 	if (!d) {
 		hvsim_cmd_fail("too many devices (at most %d, unreleased rescinded ones included)",
 			       HVSIM_MAX_DEVICES);
@@ -314,6 +328,10 @@ int hvsim_dev_add_subchannels(u32 relid, unsigned int n)
 		hvsim_cmd_fail("relid %u is a sub-channel, not a primary", relid);
 		return -EINVAL;
 	}
+	if (p->class == &hvsim_class_hvsock) {
+		hvsim_cmd_fail("relid %u is a Hyper-V socket: it has no sub-channels", relid);
+		return -EINVAL;
+	}
 	if (p->state == HVSIM_DEV_RESCINDED) {
 		hvsim_cmd_fail("relid %u is being rescinded", relid);
 		return -EINVAL;
@@ -328,7 +346,7 @@ int hvsim_dev_add_subchannels(u32 relid, unsigned int n)
 			idx = max_t(unsigned int, idx, hvsim.devs[i].subidx);
 	hvsim.n_last_relids = 0;
 	for (i = 0; i < n; i++) {
-		s = hvsim_dev_new(p->class, &p->class_guid, &p->instance);
+		s = hvsim_dev_create(p->class, &p->class_guid, &p->instance);
 		if (WARN_ON_ONCE(!s))
 			break;
 		s->subidx = ++idx;
@@ -353,6 +371,8 @@ static void hvsim_rescind_one(struct hvsim_dev *d)
 		return;
 	}
 	/* the host stops using the channel before the guest hears of it */
+	if (d->class == &hvsim_class_hvsock)
+		hvsim_hvsock_rescinded(d->relid);
 	hvsim_chan_rescind(d->relid);
 	memset(&msg, 0, sizeof(msg));
 	msg.header.msgtype = CHANNELMSG_RESCIND_CHANNELOFFER;
@@ -404,7 +424,8 @@ int hvsim_dev_rescind(u32 relid)
  *
  * After a rescind, this frees the relid (and lets a waiting re-offer of the
  * same channel go out). Without one, the guest declined the offer: the
- * device stays configured and is offered again on the next connection.
+ * device stays configured and is offered again on the next connection
+ * (an hvsock device goes at once: its connection is over).
  */
 void hvsim_relid_released(const void *data, u32 size)
 {
@@ -424,6 +445,12 @@ void hvsim_relid_released(const void *data, u32 size)
 		return;
 	}
 	hvsim.stats.relids_released++;
+	if (d->state == HVSIM_DEV_OFFERED && d->class == &hvsim_class_hvsock) {
+		/* a connection is not offered twice */
+		pr_info("guest declined hvsock relid %u\n", d->relid);
+		hvsim_dev_free(d);
+		return;
+	}
 	if (d->state == HVSIM_DEV_OFFERED) {
 		pr_info("guest declined relid %u\n", d->relid);
 		hvsim_chan_release(d->relid);
@@ -440,7 +467,8 @@ void hvsim_relid_released(const void *data, u32 size)
  * hvsim_forget_offers() - the connection ended: the guest holds nothing
  *
  * Offered devices go back to configured (offered again on the next
- * connection); rescinded ones the guest had not released yet are gone.
+ * connection); rescinded ones the guest had not released yet are gone, and
+ * so are hvsock connections.
  * Every channel stops and every GPADL is unmapped.
  */
 void hvsim_forget_offers(void)
@@ -453,7 +481,8 @@ void hvsim_forget_offers(void)
 	hvsim.offers_requested = false;
 	for (i = 0; i < HVSIM_MAX_DEVICES; i++) {
 		d = &hvsim.devs[i];
-		if (d->state == HVSIM_DEV_RESCINDED)
+		/* hvsock connections end with the VMBus connection */
+		if (d->state == HVSIM_DEV_RESCINDED || d->class == &hvsim_class_hvsock)
 			hvsim_dev_free(d);
 		else if (d->state != HVSIM_DEV_FREE)
 			d->state = HVSIM_DEV_CONFIGURED;

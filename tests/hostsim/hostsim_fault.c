@@ -112,7 +112,7 @@ int hvsim_cmd_fault(int argc, char **argv)
 		hvsim_cmd_fail("no such relid %u", relid);
 		return -EINVAL;
 	}
-	if (!d->class->run) {
+	if (!d->class->run || d->class == &hvsim_class_hvsock) {
 		hvsim_cmd_fail("relid %u is a %s device, which has no host side: %s",
 			       relid, d->class->name, "faults act on echo devices");
 		return -EINVAL;
@@ -151,19 +151,31 @@ int hvsim_cmd_fault(int argc, char **argv)
 }
 
 /**
- * hvsim_fault_request_rescind() - the rescind-after fault fired
+ * hvsim_chan_request_rescind() - the data plane wants a channel rescinded
  * @c: the channel, its lock held
+ * @why: the reason, for the log
  *
  * The channel is served no more; the rescind itself is done by
- * hvsim_fault_rescind_work().
+ * hvsim_fault_rescind_work(), which takes hvsim.lock.
  */
-void hvsim_fault_request_rescind(struct hvsim_chan *c)
+void hvsim_chan_request_rescind(struct hvsim_chan *c, const char *why)
 {
 	lockdep_assert_held(&c->lock);
+	if (c->rescind_requested)
+		return;
 	c->rescind_requested = true;
 	set_bit(c->relid, hvsim.rescind_requests);
 	queue_work(hvsim.wq, &hvsim.rescind_work);
-	pr_info("relid %u: rescind requested by fault injection\n", c->relid);
+	pr_info("relid %u: rescind requested (%s)\n", c->relid, why);
+}
+
+/**
+ * hvsim_fault_request_rescind() - the rescind-after fault fired
+ * @c: the channel, its lock held
+ */
+void hvsim_fault_request_rescind(struct hvsim_chan *c)
+{
+	hvsim_chan_request_rescind(c, "fault injection");
 }
 
 /**

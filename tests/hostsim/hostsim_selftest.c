@@ -6,7 +6,7 @@
  * by fault injection, UNLOAD with everything still open, and a 0.13 guest
  * signalling through its interrupt page. The data plane is checked by
  * hostsim_selftest_data.c, monitored notification by
- * hostsim_selftest_monitor.c.
+ * hostsim_selftest_monitor.c, Hyper-V sockets by hostsim_selftest_hvsock.c.
  *
  * It runs at module load (selftest=1), before debugfs is there and before
  * any guest can attach, and leaves the host as it found it: no devices, no
@@ -498,6 +498,10 @@ static void hvsim_st_reset(void)
 	hvsim.last_error[0] = '\0';
 	hvsim.n_last_relids = 0;
 	hvsim.next_monitor_id = 0;
+	memset(hvsim.hvsock, 0, sizeof(hvsim.hvsock));
+	memset(&hvsim.hvsock_stats, 0, sizeof(hvsim.hvsock_stats));
+	hvsim.hvsock_next_id = 0;
+	hvsim.last_hvsock = 0;
 	mutex_unlock(&hvsim.lock);
 }
 
@@ -543,6 +547,7 @@ int hvsim_selftest(void)
 		}
 		hvsim_st_broken(echo);
 		hvsim_st_rescind(echo, sub);
+		hvsim_st_hvsock();
 		echo2 = hvsim_st_unload();
 		if (echo2)
 			hvsim_st_old_guest(echo2);

@@ -129,5 +129,6 @@ u64 hvsim_st_host(const u64 *counter);
 void hvsim_st_data_plane(struct hvsim_st_chan *c);
 void hvsim_st_faults(struct hvsim_st_chan *c, u32 other_relid);
 void hvsim_st_monitor(void);
+void hvsim_st_hvsock(void);
 
 #endif /* _HOSTSIM_SELFTEST_H */

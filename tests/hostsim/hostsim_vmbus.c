@@ -191,6 +191,9 @@ void hvsim_handle_message(u32 connection_id, const void *data, u32 size)
 	case CHANNELMSG_MODIFYCHANNEL:
 		hvsim_chan_modify(data, size);
 		break;
+	case CHANNELMSG_TL_CONNECT_REQUEST:
+		hvsim_hvsock_connect_request(data, size);
+		break;
 	case CHANNELMSG_UNLOAD:
 		hvsim.state = HVSIM_DISCONNECTED;
 		hvsim_forget_offers();

@@ -6,7 +6,7 @@
 #    file and header of the tree, one line per file;
 #  - sparse (make C=2) over the kernel modules, against the debug kernel's
 #    build tree (or, without it, bookworm's headers);
-#  - the userspace tools build with -Wall -Wextra -Werror;
+#  - the userspace tools and the test tools build with -Wall -Wextra -Werror;
 #  - the version is the same in dkms.conf and the compat header.
 #
 # usage: tests/lint/lint.sh
@@ -77,6 +77,15 @@ else
 	tail -10 "$tools_log" | sed 's/^/#   /'
 fi
 make -C tools/hv clean >/dev/null 2>&1
+# The test tools the VM harness builds (hvsim, hvsock-test): same flags.
+for d in tests/hostsim/cli tests/hvsock; do
+	if make -C "$d" clean >/dev/null 2>&1 && make -C "$d" >"$tools_log" 2>&1; then
+		echo "ok - lint: $d builds with -Wall -Wextra -Werror"
+	else
+		echo "not ok - lint: $d builds with -Wall -Wextra -Werror"
+		tail -10 "$tools_log" | sed 's/^/#   /'
+	fi
+done
 
 v_dkms=$(hv_version)
 v_compat=$(sed -n 's/^#define HV_DKMS_VERSION "\(.*\)"/\1/p' include/compat/hv_compat.h)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# hvsim fault / channels against the host, no guest.
+# hvsim fault / channels / hvsock against the host, no guest.
 # tools: hvsim
 # binaries: kmod
 # timeout: 120
@@ -33,5 +33,16 @@ check_output "status has the monitor keys, no guest: no pages, no polling" "^mon
 check_output "status has the GPADL counters" "^gpadls_mapped 0 gpadls_created 0 gpadls_torndown 0 gpadls_refused 0\$" sh -c "echo \$(hvsim status | grep -E '^gpadls_(mapped|created|torndown|refused) ')"
 hvsim status | sed 's/^/# /'
 check "hvsim --help documents fault" sh -c "hvsim --help | grep -q 'fault RELID rescind-after N'"
+check_output "hvsim hvsock services lists the echo service" \
+	"^echo 7 00000007-facb-11e6-bd58-64006a7986d3\$" hvsim hvsock services
+check_output "hvsim hvsock list is empty without connections" "^\$" hvsim hvsock list
+check_output "hvsim hvsock connect without a guest is refused, saying why" \
+	"no guest with VMBus 4.0 or newer" hvsim hvsock connect 5000 hi
+check_output "... exit 1" "^1$" rc hvsim hvsock connect 5000
+check_output "hvsim hvsock without a subcommand is bad usage" "^2$" rc hvsim hvsock
+check_output "data longer than 96 bytes is refused" "at most 96 bytes" \
+	hvsim hvsock connect 5000 "$(printf '%097d' 0)"
+check "hvsim --help documents hvsock connect" \
+	sh -c "hvsim --help | grep -q 'hvsock connect \[-t SECONDS\] PORT \[DATA\]'"
 check "rmmod" rmmod hv_hostsim
 done_testing

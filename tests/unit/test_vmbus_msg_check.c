@@ -64,6 +64,15 @@ int main(void)
 	tap_ok(check(VMBUS_MSG_VERSION_RESPONSE_SIZE) == VMBUS_MSG_VERSION_RESPONSE,
 	       "a version response passes");
 	tap_ok(check(12) == -1, "a truncated version response is rejected");
+	memset(msg, 0, sizeof(msg));
+	put_u32(0, VMBUS_MSG_TL_CONNECT_RESULT);
+	tap_ok(check(VMBUS_MSG_TL_CONNECT_RESULT_SIZE) == VMBUS_MSG_TL_CONNECT_RESULT,
+	       "a TL_CONNECT_RESULT (hv_sock connect refused) passes");
+	tap_ok(check(VMBUS_MSG_TL_CONNECT_RESULT_SIZE - 1) == -1,
+	       "a TL_CONNECT_RESULT one byte short is rejected");
+	put_u32(0, 21);	/* TL_CONNECT_REQUEST: guest to host only */
+	tap_ok(check(VMBUS_MSG_TL_CONNECT_RESULT_SIZE) == -1,
+	       "a TL_CONNECT_REQUEST (guest to host) is rejected");
 	put_u32(0, 14);	/* INITIATE_CONTACT: guest to host only */
 	tap_ok(check(32) == -1, "a guest-only message type is rejected");
 	put_u32(0, 0xffffffffu);

@@ -21,7 +21,8 @@
 #                          NAME? where the kernel has it)
 #   # binaries: PATH...    host binaries to include (libraries follow)
 #   # tools: NAME...       our tools (tools/hv, else the hvsim CLI of
-#                          tests/hostsim/cli), built and included
+#                          tests/hostsim/cli or hvsock-test of
+#                          tests/hvsock), built and included
 #   # timeout: SECONDS     hard limit for the whole run (default 120)
 #   # memory: SIZE         guest RAM (default 1G)
 #   # cpus: N              guest CPUs (default 1: under TCG each vCPU is a
@@ -46,7 +47,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--keep) keep=1; shift ;;
 	--console) console=1; shift ;;
-	-h|--help) sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,41p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -158,16 +159,17 @@ for b in bash $(header binaries); do add_binary "$b"; done
 
 # Our userspace tools, built for the host (same libc as the guest's copies):
 # the guest tools of tools/hv, or else the host simulator's CLI
-# (tests/hostsim/cli, e.g. hvsim).
+# (tests/hostsim/cli, e.g. hvsim) or the Hyper-V socket test program
+# (tests/hvsock).
 add_tool() {
 	local dir bin=
-	for dir in tools/hv tests/hostsim/cli; do
+	for dir in tools/hv tests/hostsim/cli tests/hvsock; do
 		make -s -C "$HV_TOP/$dir" >"$work/tools.log" 2>&1 ||
 			fail "cannot build $dir: $(tail -5 "$work/tools.log")"
 		[ -f "$HV_TOP/$dir/$1" ] && [ -x "$HV_TOP/$dir/$1" ] &&
 			bin=$HV_TOP/$dir/$1 && break
 	done
-	[ -n "$bin" ] || fail "no tool named $1 in tools/hv or tests/hostsim/cli"
+	[ -n "$bin" ] || fail "no tool named $1 in tools/hv, tests/hostsim/cli or tests/hvsock"
 	cp "$bin" "$root/usr/sbin/$1"
 	copy_libs "$bin"
 }

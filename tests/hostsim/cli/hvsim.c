@@ -40,6 +40,8 @@ static const char usage_text[] =
 "       hvsim list\n"
 "       hvsim channels [RELID]\n"
 "       hvsim status\n"
+"       hvsim hvsock list|services\n"
+"       hvsim hvsock connect [-t SECONDS] PORT [DATA]\n"
 "       hvsim --help\n";
 
 static const char help_text[] =
@@ -54,6 +56,8 @@ static const char help_text[] =
 "    hvsim list\n"
 "    hvsim channels [RELID]\n"
 "    hvsim status\n"
+"    hvsim hvsock list|services\n"
+"    hvsim hvsock connect [-t SECONDS] PORT [DATA]\n"
 "    hvsim --help\n"
 "\n"
 "DESCRIPTION\n"
@@ -128,13 +132,49 @@ static const char help_text[] =
 "        faults still to come, \"none\" or e.g. \"delay:10,drop:2\").\n"
 "\n"
 "    status\n"
-"        The host's state and counters, one \"key value\" a line, GPADL\n"
-"        and channel counts included; contacts_refused counts refused\n"
+"        The host's state and counters, one \"key value\" a line, GPADL,\n"
+"        channel and hvsock counts included; contacts_refused counts refused\n"
 "        INITIATE_CONTACTs (a bad version, or bad monitor pages: unaligned,\n"
 "        not RAM, the same page twice, overlapping the interrupt page);\n"
 "        monitor_pages monitor_period_us monitor_latency monitor_polling\n"
 "        monitor_polls monitor_signals_invalid (pending bits of monitor ids\n"
 "        no monitored channel has, ignored) describe the monitor pages.\n"
+"\n"
+"    hvsock list\n"
+"        Hyper-V socket connections (hv_sock, AF_VSOCK over VMBus), live\n"
+"        and recently finished, oldest first, one a line of \"key=value\"\n"
+"        words: id relid (0 once the channel is gone) service (echo, or\n"
+"        client for the host's own connections) dir (guest or host: who\n"
+"        connected) service_id endpoint_id state (offered, open, closing,\n"
+"        closed) opened fin_in fin_out (the guest's and the host's EOF)\n"
+"        pkts_in bytes_in pkts_out bytes_out (data bytes) bad_pkts end (why\n"
+"        the host ended it: both-eof, bad-packet, ring-broken,\n"
+"        guest-closed, open-timeout, rescinded, disconnected; or -) and,\n"
+"        for the host's own connections, rx (what the guest sent, hex).\n"
+"        hvsock channels also show in list (class hvsock, the service id as\n"
+"        class GUID, the endpoint id as instance) and in channels.\n"
+"\n"
+"    hvsock services\n"
+"        The services guests can connect to: NAME PORT SERVICE-ID. A guest\n"
+"        reaches one with connect() to CID 2 (the host) and PORT; the\n"
+"        service id is PORT in the first four bytes of the vsock template\n"
+"        00000000-facb-11e6-bd58-64006a7986d3. \"echo\" (port 7) sends back\n"
+"        every byte and answers the guest's EOF with its own. A connect to\n"
+"        any other service is not offered (from VMBus 4.1 the host also\n"
+"        answers TL_CONNECT_RESULT, refused), so the guest's connect times\n"
+"        out. Once both sides sent their EOF, the host rescinds the channel,\n"
+"        as it does when the guest breaks the pipe protocol or closes the\n"
+"        channel, or does not open an offer within 5 s.\n"
+"\n"
+"    hvsock connect [-t SECONDS] PORT [DATA]\n"
+"        Connect the host to the guest's vsock PORT (a listening AF_VSOCK\n"
+"        socket), send DATA (one word, at most 96 bytes) and the host's EOF,\n"
+"        then print what the guest sends until its EOF, as raw bytes. Waits\n"
+"        at most SECONDS (default 30). Exit 1 if the guest does not accept\n"
+"        (nobody listens on PORT: the offer is rescinded after 5 s) or\n"
+"        does not send its EOF in time. The host's endpoint is the vsock\n"
+"        template with the connection's id as port, so the guest sees\n"
+"        that id as its peer's port.\n"
 "\n"
 "LIMITS\n"
 "    At most 64 devices, sub-channels and unreleased rescinded channels\n"
@@ -159,7 +199,8 @@ static const char help_text[] =
 "                                   # monitor page, e.g. relid 3\n"
 "    hvsim fault 2 drop 3       # its next 3 packets go unanswered\n"
 "    hvsim channels 2\n"
-"    hvsim rescind 1\n";
+"    hvsim rescind 1\n"
+"    hvsim hvsock connect 5000 hello   # prints the guest's answer\n";
 
 static void usage(void)
 {
@@ -325,6 +366,106 @@ static void show_channels(const char *relid)
 		die("relid %s has no channel state", relid);
 }
 
+/* The value of "key=" among the words of @line, copied to @val; 0 if found. */
+static int field_of(const char *line, const char *key, char *val, size_t size)
+{
+	size_t klen = strlen(key), n;
+	const char *p = line;
+
+	while (*p) {
+		if (!strncmp(p, key, klen) && p[klen] == '=') {
+			p += klen + 1;
+			n = strcspn(p, "\n ");
+			if (n >= size)
+				n = size - 1;
+			memcpy(val, p, n);
+			val[n] = '\0';
+			return 0;
+		}
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	return -1;
+}
+
+/* Print hex as bytes. */
+static void print_hex(const char *hex)
+{
+	unsigned int byte;
+
+	for (; hex[0] && hex[1]; hex += 2) {
+		if (sscanf(hex, "%2x", &byte) != 1)
+			die("hvsock: bad rx data from the host");
+		if (putchar(byte) == EOF)
+			die("stdout: %s", strerror(errno));
+	}
+}
+
+/*
+ * hvsock connect: make the connection, then wait for the guest's EOF and
+ * print what it sent.
+ */
+static void hvsock_connect(int argc, char **argv)
+{
+	char *cmd[4] = { "hvsock", "connect" }, idbuf[32], want[48], state[32], fin[8];
+	static char buf[1 << 17], line[1 << 17];
+	long timeout = 30, waited_ms = 0;
+	char *end, *l, *next;
+	int found;
+
+	if (argc >= 2 && !strcmp(argv[0], "-t")) {
+		timeout = strtol(argv[1], &end, 10);
+		if (*end || timeout < 1 || timeout > 3600)
+			die("hvsock connect: bad timeout '%s': want 1 to 3600 seconds", argv[1]);
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 1 || argc > 2)
+		usage();
+	cmd[2] = argv[0];
+	if (argc == 2)
+		cmd[3] = argv[1];
+	send_command(argc + 2, cmd);
+	if (read_file("last_hvsock", idbuf, sizeof(idbuf)) < 0 || !idbuf[0])
+		die("hvsock connect: the host reported no connection");
+	idbuf[strcspn(idbuf, "\n")] = '\0';
+	snprintf(want, sizeof(want), "id=%s ", idbuf);
+	for (;;) {
+		if (read_file("hvsock", buf, sizeof(buf)) < 0)
+			die("hvsock: %s", strerror(errno));
+		found = 0;
+		for (l = buf; *l; l = next) {
+			next = l + strcspn(l, "\n");
+			if (*next)
+				*next++ = '\0';
+			if (!strncmp(l, want, strlen(want))) {
+				memcpy(line, l, strlen(l) + 1);
+				found = 1;
+			}
+		}
+		if (!found)
+			die("hvsock connect: connection %s is gone from the host's list", idbuf);
+		if (field_of(line, "fin_in", fin, sizeof(fin)) == 0 && !strcmp(fin, "1")) {
+			if (field_of(line, "rx", buf, sizeof(buf)) < 0)
+				die("hvsock connect: no rx data in the host's list");
+			print_hex(buf);
+			return;
+		}
+		if (field_of(line, "state", state, sizeof(state)) == 0 &&
+		    (!strcmp(state, "closing") || !strcmp(state, "closed"))) {
+			field_of(line, "opened", fin, sizeof(fin));
+			die("hvsock connect: %s (connection %s: %s)",
+			    strcmp(fin, "1") ? "the guest did not accept the connection" :
+			    "the connection ended before the guest's EOF", idbuf, line);
+		}
+		if (waited_ms >= timeout * 1000)
+			die("hvsock connect: no EOF from the guest in %ld s (connection %s: %s)",
+			    timeout, idbuf, line);
+		usleep(50000);
+		waited_ms += 50;
+	}
+}
+
 /* Print the relids the last command created. */
 static void print_relids(const char *cmd)
 {
@@ -408,6 +549,17 @@ int main(int argc, char **argv)
 		if (argc != 2)
 			usage();
 		cat("control");
+	} else if (!strcmp(cmd, "hvsock")) {
+		if (argc < 3)
+			usage();
+		if (!strcmp(argv[2], "list") && argc == 3)
+			cat("hvsock");
+		else if (!strcmp(argv[2], "services") && argc == 3)
+			cat("hvsock_services");
+		else if (!strcmp(argv[2], "connect"))
+			hvsock_connect(argc - 3, argv + 3);
+		else
+			usage();
 	} else if (!strcmp(cmd, "status")) {
 		if (argc != 2)
 			usage();
