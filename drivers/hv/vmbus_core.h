@@ -49,6 +49,8 @@ struct vmbus_msg_waiter {
  * @channels_lock: protects @channels and the sub-channel lists
  * @channels:	  relid -> struct vmbus_channel, primaries and sub-channels
  * @dev_wq:	  ordered queue where devices are added and removed
+ * @chan_state_lock: serializes moving a channel to another CPU with closing
+ *		  it, so that no MODIFYCHANNEL follows a CLOSECHANNEL
  * @root:	  parent of the VMBus devices
  * @unloading:	  set once unload started: new offers are ignored
  */
@@ -64,6 +66,7 @@ struct vmbus_core {
 	struct mutex channels_lock; /* protects channels and sub-channel lists */
 	struct xarray channels;
 	struct workqueue_struct *dev_wq;
+	struct mutex chan_state_lock; /* see above */
 	struct device *root;
 	bool unloading;
 };
@@ -152,6 +155,16 @@ int hv_remove_ring_sysfs(struct vmbus_channel *channel);
 
 /* vmbus_modify.c: moving a channel to another CPU */
 int vmbus_chan_retarget(struct vmbus_channel *channel, unsigned int cpu);
+
+/*
+ * The Hyper-V VP index of a CPU, for OPENCHANNEL and MODIFYCHANNEL: the
+ * host simulator numbers its virtual processors as our CPUs. (On real
+ * Hyper-V it is the VP index the hypervisor reports per CPU.)
+ */
+static inline u32 vmbus_cpu_to_vp(unsigned int cpu)
+{
+	return cpu;
+}
 
 /* vmbus_open.c: opening and closing channels */
 void vmbus_chan_release_resources(struct vmbus_channel *channel);
