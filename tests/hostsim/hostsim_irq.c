@@ -198,7 +198,7 @@ void hvsim_irq_reset(struct hvsim_chan *c)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		*per_cpu_ptr(c->events_on, cpu) = 0;
+		per_cpu(*c->events_on, cpu) = 0;
 	atomic64_set(&c->events_off_target, 0);
 	atomic64_set(&c->irq_coalesced, 0);
 }
