@@ -113,13 +113,20 @@ static ssize_t cpu_show(struct vmbus_channel *channel, char *buf)
 	return sysfs_emit(buf, "%u\n", channel->target_cpu);
 }
 
+/*
+ * Errors as the in-tree driver's: EIO before protocol 4.1, for what is not
+ * a number, a channel that is not open or a move the host did not take;
+ * EINVAL for a CPU that does not exist or is offline.
+ */
 static ssize_t cpu_store(struct vmbus_channel *channel, const char *buf, size_t count)
 {
 	unsigned int cpu;
 	int ret;
 
-	if (kstrtouint(buf, 0, &cpu))
-		return -EINVAL;
+	if (vmbus_core.version < HV_VMBUS_VERSION(4, 1))
+		return -EIO;
+	if (kstrtouint(buf, 10, &cpu))
+		return -EIO;
 	if (cpu >= nr_cpu_ids)
 		return -EINVAL;
 	ret = vmbus_chan_retarget(channel, cpu);

@@ -49,6 +49,8 @@ struct vmbus_msg_waiter {
  * @channels_lock: protects @channels and the sub-channel lists
  * @channels:	  relid -> struct vmbus_channel, primaries and sub-channels
  * @dev_wq:	  ordered queue where devices are added and removed
+ * @chan_state_lock: serializes moving a channel to another CPU with closing
+ *		  it, so that no MODIFYCHANNEL follows a CLOSECHANNEL
  * @root:	  parent of the VMBus devices
  * @unloading:	  set once unload started: new offers are ignored
  * @unloaded_atomic: the atomic unload (panic, kexec, crash) has run
@@ -65,6 +67,7 @@ struct vmbus_core {
 	struct mutex channels_lock; /* protects channels and sub-channel lists */
 	struct xarray channels;
 	struct workqueue_struct *dev_wq;
+	struct mutex chan_state_lock; /* see above */
 	struct device *root;
 	bool unloading;
 	atomic_t unloaded_atomic;

@@ -12,7 +12,20 @@
  *
  * The callback pointer is read and changed under channel->sched_lock, and a
  * channel being closed clears it before killing the tasklet, so no callback
- * runs once vmbus_chan_event_stop() returned.
+ * runs once vmbus_chan_event_stop() returned. The host's interrupt arrives
+ * in hard interrupt context, on the channel's target CPU, which may be the
+ * CPU its tasklet runs on: sched_lock is therefore always taken with
+ * interrupts off, or that interrupt would spin on it forever.
+ *
+ * After a move to another CPU (vmbus_modify.c) interrupts may still come on
+ * the old one for a while, or on both at once. Each is taken where it
+ * arrives: the tasklet then runs on either CPU but never on two at once
+ * (tasklets do not), and an ISR-mode callback is serialized by sched_lock.
+ * Every interrupt schedules the tasklet after it set the batched mode's
+ * interrupt mask, so a tasklet run starts after it and ends clearing the
+ * mask: no packet is left unread and the mask is never left set. A run
+ * already going on the other CPU may clear the mask early, which costs at
+ * most one more interrupt.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,12 +39,13 @@ static void vmbus_chan_tasklet(struct tasklet_struct *t)
 {
 	struct vmbus_channel *channel = from_tasklet(channel, t, callback_event);
 	void (*callback)(void *context);
+	unsigned long flags;
 	void *context;
 
-	spin_lock(&channel->sched_lock);
+	spin_lock_irqsave(&channel->sched_lock, flags);
 	callback = channel->onchannel_callback;
 	context = channel->channel_callback_context;
-	spin_unlock(&channel->sched_lock);
+	spin_unlock_irqrestore(&channel->sched_lock, flags);
 	if (!callback)
 		return;
 	callback(context);

@@ -20,6 +20,7 @@ struct vmbus_core vmbus_core = {
 	.waiters = LIST_HEAD_INIT(vmbus_core.waiters),
 	.channels_lock = __MUTEX_INITIALIZER(vmbus_core.channels_lock),
 	.channels = XARRAY_INIT(vmbus_core.channels, 0),
+	.chan_state_lock = __MUTEX_INITIALIZER(vmbus_core.chan_state_lock),
 };
 
 static const struct hv_iface_guest_ops vmbus_guest_ops = {

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Moving a channel's interrupts to another virtual processor
- * (CHANNELMSG_MODIFYCHANNEL). Hosts of protocol 5.3 and newer confirm the
- * move with MODIFYCHANNEL_RESPONSE; older ones do not answer.
+ * (CHANNELMSG_MODIFYCHANNEL, from protocol 4.1). Hosts of protocol 5.3 and
+ * newer confirm the move with MODIFYCHANNEL_RESPONSE; older ones do not
+ * answer, so for a while after the move interrupts may still arrive on the
+ * old CPU. That is harmless: an interrupt is taken on whatever CPU it
+ * arrives (vmbus_event.c), the channel's tasklet never runs on two CPUs at
+ * once, and an ISR-mode callback runs under the channel's sched_lock.
+ *
+ * VP numbers: the host simulator numbers its virtual processors as our
+ * CPUs, so the VP index sent for CPU N is N (see vmbus_cpu_to_vp()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,7 +45,7 @@ static int vmbus_modify(struct vmbus_channel *channel, u32 relid, u32 target_vp)
 		if (status) {
 			pr_err("relid %u: the host refused to move the channel to VP %u (status %#x)\n",
 			       relid, target_vp, status);
-			ret = -EIO;
+			ret = -EAGAIN;
 		}
 	}
 	kfree(w);
@@ -51,8 +58,8 @@ static int vmbus_modify(struct vmbus_channel *channel, u32 relid, u32 target_vp)
  * @channel: the channel
  * @target_vp: the virtual processor's Hyper-V index
  *
- * Return: 0; -EIO if the host refused; -ETIMEDOUT, -ENODEV (rescinded) or
- * a posting error.
+ * Return: 0; -EAGAIN if the host refused (as the in-tree driver); -ETIMEDOUT,
+ * -ENODEV (rescinded) or a posting error.
  */
 int vmbus_send_modifychannel(struct vmbus_channel *channel, u32 target_vp)
 {
@@ -75,39 +82,38 @@ int vmbus_send_modifychannel(u32 child_relid, u32 target_vp)
 #endif
 EXPORT_SYMBOL_GPL(vmbus_send_modifychannel);
 
-static DEFINE_MUTEX(vmbus_retarget_lock);
-
 /**
  * vmbus_chan_retarget() - move an open channel's interrupts to @cpu
  * @channel: the channel
- * @cpu: an online CPU
+ * @cpu: the CPU, below nr_cpu_ids
  *
  * Needs protocol 4.1 (Windows 10 v4.1) or newer, where hosts support it.
+ * Serialized with closing the channel (vmbus_core.chan_state_lock), so no
+ * MODIFYCHANNEL is sent for a channel that is closed or being closed, and
+ * with CPU hotplug, so @cpu stays online meanwhile. The errors are the
+ * in-tree driver's for a write to channels/<relid>/cpu.
  *
- * Return: 0; -EIO if the protocol is too old or the channel is not open;
- * -EINVAL for an offline CPU; or the host's refusal.
+ * Return: 0; -EIO if the protocol is too old, the channel is not open, or
+ * the host did not take the move; -EINVAL for an offline CPU.
  */
 int vmbus_chan_retarget(struct vmbus_channel *channel, unsigned int cpu)
 {
-	int ret;
+	int ret = 0;
 
 	if (vmbus_core.version < HV_VMBUS_VERSION(4, 1))
 		return -EIO;
 	cpus_read_lock();
-	mutex_lock(&vmbus_retarget_lock);
-	if (!cpu_online(cpu)) {
+	mutex_lock(&vmbus_core.chan_state_lock);
+	if (!cpu_online(cpu))
 		ret = -EINVAL;
-	} else if (channel->state != CHANNEL_OPENED_STATE) {
+	else if (channel->state != CHANNEL_OPENED_STATE)
 		ret = -EIO;
-	} else if (channel->target_cpu == cpu) {
-		ret = 0;
-	} else {
-		ret = vmbus_modify(channel, channel->offermsg.child_relid,
-				   vmbus_cpu_to_vp(cpu));
-		if (!ret)
-			WRITE_ONCE(channel->target_cpu, cpu);
-	}
-	mutex_unlock(&vmbus_retarget_lock);
+	else if (channel->target_cpu != cpu &&
+		 vmbus_modify(channel, channel->offermsg.child_relid, vmbus_cpu_to_vp(cpu)))
+		ret = -EIO;
+	else
+		WRITE_ONCE(channel->target_cpu, cpu);
+	mutex_unlock(&vmbus_core.chan_state_lock);
 	cpus_read_unlock();
 	return ret;
 }

@@ -250,8 +250,17 @@ static int vmbus_close_one(struct vmbus_channel *channel)
 	};
 	int ret = 0;
 
-	if (channel->state != CHANNEL_OPENED_STATE)
+	/*
+	 * A move to another CPU (vmbus_chan_retarget()) either sees the
+	 * channel closed or sends its MODIFYCHANNEL before our CLOSECHANNEL:
+	 * the host takes messages in order, and refuses to modify a channel
+	 * that is not open.
+	 */
+	mutex_lock(&vmbus_core.chan_state_lock);
+	if (channel->state != CHANNEL_OPENED_STATE) {
+		mutex_unlock(&vmbus_core.chan_state_lock);
 		return -EINVAL;
+	}
 	channel->state = CHANNEL_OPEN_STATE;
 	/* no callback may run on rings about to go */
 	vmbus_chan_event_stop(channel);
@@ -260,6 +269,7 @@ static int vmbus_close_one(struct vmbus_channel *channel)
 		if (ret)
 			pr_err("relid %u: cannot send CLOSECHANNEL (%d)\n", msg.child_relid, ret);
 	}
+	mutex_unlock(&vmbus_core.chan_state_lock);
 #ifdef HV_HAVE_GPADL_STRUCT
 	if (vmbus_teardown_gpadl(channel, &channel->ringbuffer_gpadlhandle))
 		ret = -EIO;

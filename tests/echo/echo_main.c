@@ -64,15 +64,32 @@ MODULE_DEVICE_TABLE(vmbus, echo_id_table);
  * Runs as the VMBus core calls it (from a tasklet unless the core does
  * otherwise). Reads and verifies every packet available unless the flow test
  * holds the ring, then wakes whoever waits on the channel.
+ *
+ * The host signals only a packet that makes the ring non-empty as far as
+ * the read index we published shows. A packet written after our last look
+ * but before hv_pkt_iter_close() published that index therefore comes
+ * without an interrupt. In HV_CALL_BATCHED mode the core looks again after
+ * the callback (hv_end_read()); in HV_CALL_DIRECT mode nobody does, so we
+ * look again ourselves once the index is published, as long as reading
+ * makes progress and the ring is not empty.
  */
 void echo_chan_callback(void *context)
 {
 	struct echo_chan *ech = context;
+	struct hv_ring_buffer *ring;
 	unsigned long flags;
+	u32 before;
 
 	spin_lock_irqsave(&ech->rx_lock, flags);
-	if (!ech->rx_hold)
+	ring = ech->channel->inbound.ring_buffer;
+	while (!ech->rx_hold && ring) {
+		before = READ_ONCE(ring->read_index);
 		echo_drain(ech);
+		/* a broken or stuck ring makes no progress: do not spin on it */
+		if (!ech->edev->direct || READ_ONCE(ring->read_index) == before ||
+		    !hv_get_bytes_to_read(&ech->channel->inbound))
+			break;
+	}
 	spin_unlock_irqrestore(&ech->rx_lock, flags);
 	wake_up(&ech->wq);
 }

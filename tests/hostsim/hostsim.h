@@ -239,6 +239,9 @@ struct hvsim {
 		u64 gpadl_teardowns_deferred;
 		u64 channels_opened;
 		u64 opens_refused;
+		u64 modifies_received;
+		u64 modifies_refused;
+		u64 bad_target_vps;
 	} stats;
 };
 

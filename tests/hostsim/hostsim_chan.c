@@ -7,9 +7,15 @@
  * or a non-zero status and a logged reason when the guest holds no such
  * channel, it is open already, the GPADL is not one of the channel's
  * mapped GPADLs or is in use, or its page offset does not leave both rings
- * a control page and at least one data page. CLOSECHANNEL has no answer.
- * MODIFYCHANNEL (from protocol 4.1) records the new target VP of an open
- * channel; from 5.3 it is answered with MODIFYCHANNEL_RESPONSE.
+ * a control page and at least one data page, or its target VP is not an
+ * online CPU. CLOSECHANNEL has no answer.
+ *
+ * MODIFYCHANNEL (from protocol 4.1) moves an open channel's interrupts to
+ * another VP; from 5.3 it is answered with MODIFYCHANNEL_RESPONSE, status 0
+ * or non-zero when the channel is not open or the VP is not an online CPU
+ * (the target then stays as it was). Before 5.3 there is no answer, a
+ * refusal is only counted and logged. Before 4.1 the message does not
+ * exist: it is a protocol error, counted and ignored.
  *
  * An open channel of a class with a host side (struct hvsim_class.run) is
  * served by its work item on the unbound hvsim.chan_wq: the guest's
@@ -20,9 +26,10 @@
  * guest's signal. A broken ring (an invalid index or packet length) stops
  * the host serving the channel until the guest opens it again.
  *
- * Interrupts to the guest go through the guest's on_event; for protocols
- * before 2.4 the relid's bit is also set in the receive half of the
- * guest's interrupt page, where those guests look.
+ * Interrupts to the guest go through the guest's on_event, in hard
+ * interrupt context on the channel's target VP (hostsim_irq.c); for
+ * protocols before 2.4 the relid's bit is also set in the receive half of
+ * the guest's interrupt page, where those guests look.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,6 +45,9 @@ static_assert(sizeof(struct vmbus_channel_open_result) == 20);
 static_assert(sizeof(struct vmbus_channel_close_channel) == 12);
 static_assert(sizeof(struct vmbus_channel_modifychannel) == 16);
 static_assert(sizeof(struct hvsim_modifychannel_response) == 16);
+
+/* Why an OPENCHANNEL or MODIFYCHANNEL naming a VP that is no CPU is refused. */
+static const char hvsim_bad_vp[] = "the target VP is not an online CPU";
 
 /* Each ring has a control page and at least one data page. */
 #define HVSIM_RING_MIN_PAGES	2
@@ -105,7 +115,7 @@ void hvsim_chan_signal(struct hvsim_chan *c)
 	if (c->raise_int_page)
 		hvsim_int_page_raise(c->relid);
 	c->stats.sig_out++;
-	c->ops->on_event(c->ops_ctx, c->relid);
+	hvsim_irq_raise(c);
 }
 
 /**
@@ -269,6 +279,10 @@ void hvsim_chan_open(const void *data, u32 size)
 		why = "no such GPADL of the channel";
 	else if (g->users || g->teardown_pending)
 		why = "the GPADL is in use or being torn down";
+	else if (!hvsim_vp_valid(req->target_vp))
+		why = hvsim_bad_vp;
+	if (why == hvsim_bad_vp)
+		hvsim.stats.bad_target_vps++;
 	if (!why) {
 		mutex_lock(&c->lock);
 		why = hvsim_chan_map_rings(c, g, req->downstream_ringbuffer_pageoffset);
@@ -298,12 +312,13 @@ void hvsim_chan_open(const void *data, u32 size)
 	c->delay_armed = false;
 	c->raise_int_page = hvsim.version < HVSIM_VERSION_WIN8;
 	c->openid = req->openid;
-	c->target_vp = req->target_vp;
+	WRITE_ONCE(c->target_vp, req->target_vp);
 	c->gpadl = g;
 	c->pkt = pkt;
 	c->run = d->class->run;
 	c->ops = hvsim.guest_ops;
 	c->ops_ctx = hvsim.guest_ctx;
+	hvsim_irq_arm(c, c->ops, c->ops_ctx);
 	/* the host, writing this ring, sets pending_send_sz when it is full */
 	WRITE_ONCE(c->out.ctl->feature_bits,
 		   READ_ONCE(c->out.ctl->feature_bits) | VMBUS_RING_FEAT_PENDING_SEND_SZ);
@@ -348,6 +363,8 @@ static struct hvsim_gpadl *hvsim_chan_stop(struct hvsim_chan *c)
 	mutex_unlock(&c->lock);
 	/* a run already going sees the channel closed; none starts after */
 	cancel_delayed_work_sync(&c->work);
+	/* so nothing signals any more: let an interrupt on its way finish */
+	hvsim_irq_disarm(c);
 	kvfree(pkt);
 	hvsim_monitor_update();
 	return g;
@@ -406,13 +423,17 @@ void hvsim_chan_modify(const void *data, u32 size)
 	struct hvsim_modifychannel_response resp;
 	const struct hvsim_dev *d;
 	struct hvsim_chan *c;
+	const char *why = NULL;
 
 	lockdep_assert_held(&hvsim.lock);
+	hvsim.stats.modifies_received++;
 	if (size < sizeof(*req)) {
+		hvsim.stats.modifies_refused++;
 		hvsim_reject(CHANNELMSG_MODIFYCHANNEL, "too short");
 		return;
 	}
 	if (hvsim.version < HVSIM_VERSION_WIN10_V4_1) {
+		hvsim.stats.modifies_refused++;
 		hvsim_reject(CHANNELMSG_MODIFYCHANNEL, "not in this protocol version (from 4.1)");
 		return;
 	}
@@ -422,13 +443,26 @@ void hvsim_chan_modify(const void *data, u32 size)
 	d = hvsim_dev_get(req->child_relid);
 	c = hvsim_chan_get(req->child_relid);
 	if (!d || d->state != HVSIM_DEV_OFFERED || !c->open) {
+		why = "not an open channel";
+	} else if (!hvsim_vp_valid(req->target_vp)) {
+		why = hvsim_bad_vp;
+		hvsim.stats.bad_target_vps++;
+	}
+	if (why) {
 		hvsim.stats.msgs_rejected++;
-		pr_warn("rejected MODIFYCHANNEL of relid %u: not an open channel\n",
-			req->child_relid);
+		hvsim.stats.modifies_refused++;
+		if (c) {
+			mutex_lock(&c->lock);
+			c->stats.modifies_refused++;
+			mutex_unlock(&c->lock);
+		}
+		pr_warn("rejected MODIFYCHANNEL of relid %u to VP %u: %s\n",
+			req->child_relid, req->target_vp, why);
 		resp.status = HVSIM_STATUS_FAILED;
 	} else {
 		mutex_lock(&c->lock);
-		c->target_vp = req->target_vp;
+		WRITE_ONCE(c->target_vp, req->target_vp);
+		c->stats.modifies++;
 		mutex_unlock(&c->lock);
 		pr_debug("relid %u: target VP %u\n", d->relid, req->target_vp);
 	}
@@ -498,7 +532,8 @@ void hvsim_chan_forget(u32 relid)
 	mutex_lock(&c->lock);
 	memset(&c->fault, 0, sizeof(c->fault));
 	memset(&c->stats, 0, sizeof(c->stats));
-	c->target_vp = 0;
+	hvsim_irq_reset(c);
+	WRITE_ONCE(c->target_vp, 0);
 	c->openid = 0;
 	atomic64_set(&c->sig_in, 0);
 	atomic64_set(&c->sig_monitor, 0);
@@ -577,6 +612,8 @@ int hvsim_chans_init(void)
 		c->relid = i + 1;
 		atomic64_set(&c->sig_in, 0);
 		atomic64_set(&c->sig_monitor, 0);
+		if (hvsim_irq_init(c))
+			goto err_irq;
 	}
 	INIT_LIST_HEAD(&hvsim.gpadls);
 	spin_lock_init(&hvsim.int_lock);
@@ -585,7 +622,13 @@ int hvsim_chans_init(void)
 	INIT_WORK(&hvsim.rescind_work, hvsim_fault_rescind_work);
 	hvsim_hvsock_init();
 	hvsim.chan_wq = alloc_workqueue("hv_hostsim_chan", WQ_UNBOUND, 0);
-	return hvsim.chan_wq ? 0 : -ENOMEM;
+	if (hvsim.chan_wq)
+		return 0;
+err_irq:
+	/* the channels not reached have no per-CPU counters: NULL is freed */
+	for (i = 0; i < HVSIM_MAX_DEVICES; i++)
+		hvsim_irq_exit(&hvsim.chans[i]);
+	return -ENOMEM;
 }
 
 /**
@@ -603,6 +646,8 @@ void hvsim_chans_exit(void)
 	cancel_work_sync(&hvsim.rescind_work);
 	hvsim_hvsock_exit();
 	destroy_workqueue(hvsim.chan_wq);
-	for (i = 0; i < HVSIM_MAX_DEVICES; i++)
+	for (i = 0; i < HVSIM_MAX_DEVICES; i++) {
+		hvsim_irq_exit(&hvsim.chans[i]);
 		mutex_destroy(&hvsim.chans[i].lock);
+	}
 }

@@ -39,9 +39,12 @@
 
 #include <linux/atomic.h>
 #include <linux/hyperv.h>
+#include <linux/irq_work.h>
 #include <linux/list.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -189,6 +192,9 @@ struct hvsim_fault {
  * @dropped:	packets dropped by fault injection
  * @corrupted:	answers corrupted by fault injection
  * @delayed:	packets delayed by fault injection
+ * @modifies:	MODIFYCHANNELs that moved the channel (or kept it) on a VP
+ * @modifies_refused: MODIFYCHANNELs refused: channel not open, or a VP
+ *		that is not an online CPU
  */
 struct hvsim_chan_stats {
 	u64 opens;
@@ -205,6 +211,8 @@ struct hvsim_chan_stats {
 	u64 dropped;
 	u64 corrupted;
 	u64 delayed;
+	u64 modifies;
+	u64 modifies_refused;
 };
 
 /**
@@ -221,6 +229,8 @@ struct hvsim_chan_stats {
  * @delay_until: when (jiffies) that delay ends
  * @openid:	the guest's id of the open
  * @target_vp:	the guest's virtual processor for the channel's interrupts
+ *		(a CPU number), from OPENCHANNEL and MODIFYCHANNEL; written
+ *		under @lock with WRITE_ONCE
  * @gpadl:	the GPADL of the rings
  * @in:		the guest-to-host ring
  * @out:	the host-to-guest ring
@@ -233,6 +243,17 @@ struct hvsim_chan_stats {
  * @sig_in:	HvSignalEvent calls for the channel (counted without @lock)
  * @sig_monitor: signals through the client monitor page (same)
  * @hvsock:	the connection of an hvsock channel (hostsim_hvsock.h), else NULL
+ * @irq:	the channel's interrupt to the guest when @target_vp is the
+ *		host's own CPU (hostsim_irq.c)
+ * @irq_csd:	... and when it is another CPU (an IPI)
+ * @irq_inflight: interrupts sent and not yet delivered
+ * @irq_lock:	guards @irq_ops and @irq_ctx (taken in hard interrupt context)
+ * @irq_ops:	the guest's callbacks @irq delivers to; NULL while closed
+ * @irq_ctx:	their argument
+ * @events_on:	interrupts delivered, per CPU
+ * @events_off_target: interrupts that ran on a CPU other than the target
+ *		(queued before a move, or the target went offline)
+ * @irq_coalesced: signals merged into an interrupt still pending
  */
 struct hvsim_chan {
 	struct mutex lock; /* guards the channel's state */
@@ -258,6 +279,15 @@ struct hvsim_chan {
 	atomic64_t sig_in;
 	atomic64_t sig_monitor;
 	struct hvsim_hvsock_conn *hvsock;
+	struct irq_work irq;
+	call_single_data_t irq_csd;
+	atomic_t irq_inflight;
+	spinlock_t irq_lock; /* guards irq_ops, irq_ctx */
+	const struct hv_iface_guest_ops *irq_ops;
+	void *irq_ctx;
+	u64 __percpu *events_on;
+	atomic64_t events_off_target;
+	atomic64_t irq_coalesced;
 };
 
 /* hostsim_gpadl.c: GPADL messages and the GPADL table (hvsim.lock held) */
@@ -306,6 +336,18 @@ void hvsim_ring_write(struct hvsim_ring *r, const void *src, u32 len);
 void hvsim_ring_write_zeros(struct hvsim_ring *r, u32 len);
 bool hvsim_ring_write_end(struct hvsim_ring *r, bool *masked);
 bool hvsim_ring_wait_room(struct hvsim_ring *r, u32 len);
+
+/* hostsim_irq.c: channel interrupts on the target VP */
+bool hvsim_vp_valid(u32 vp);
+int hvsim_irq_init(struct hvsim_chan *c);
+void hvsim_irq_exit(struct hvsim_chan *c);
+void hvsim_irq_arm(struct hvsim_chan *c, const struct hv_iface_guest_ops *ops, void *ctx);
+void hvsim_irq_disarm(struct hvsim_chan *c);
+void hvsim_irq_raise(struct hvsim_chan *c);
+u64 hvsim_irq_events(struct hvsim_chan *c, int cpu);
+void hvsim_irq_reset(struct hvsim_chan *c);
+struct seq_file;
+void hvsim_irq_show(struct seq_file *s, struct hvsim_chan *c);
 
 /* hostsim_echo.c: the echo device */
 void hvsim_echo_run(struct hvsim_chan *c);

@@ -36,6 +36,18 @@
  *                 guest's pending_send_sz) bad_pkts dropped corrupted
  *                 delayed (fault injection so far) faults (still to come:
  *                 "none" or e.g. "delay:10,drop:2")
+ *                 modifies modifies_refused (MODIFYCHANNELs that set the
+ *                 target VP, and those refused) events (interrupts
+ *                 delivered to the guest) events_off_target (delivered on
+ *                 a CPU that was not the target by then) irq_coalesced
+ *                 (signals merged into a pending interrupt) events_cpuN
+ *                 (delivered on CPU N, one word per possible CPU)
+ *                 g2h_pos h2g_pos (the host's own index of each ring: how
+ *                 far it read the guest-to-host ring, wrote the
+ *                 host-to-guest ring) g2h_mask h2g_mask g2h_pending
+ *                 h2g_pending (interrupt_mask and pending_send_sz of each
+ *                 ring's control page as the host reads them; all 0 while
+ *                 closed)
  *   hvsock      Hyper-V socket connections, oldest first, one a line of
  *               "key=value" words: id relid (0 once the channel is gone)
  *               service (echo, or client for the host's own) dir (guest or
@@ -109,6 +121,9 @@ static int hvsim_status_show(struct seq_file *s, void *unused)
 	seq_printf(s, "channels_open %u\n", hvsim_chans_open());
 	seq_printf(s, "channels_opened %llu\n", hvsim.stats.channels_opened);
 	seq_printf(s, "opens_refused %llu\n", hvsim.stats.opens_refused);
+	seq_printf(s, "modifies_received %llu\n", hvsim.stats.modifies_received);
+	seq_printf(s, "modifies_refused %llu\n", hvsim.stats.modifies_refused);
+	seq_printf(s, "bad_target_vps %llu\n", hvsim.stats.bad_target_vps);
 	seq_printf(s, "rings_broken %llu\n", hvsim_rings_broken());
 	seq_printf(s, "signals_invalid %lld\n", (long long)atomic64_read(&hvsim.signals_invalid));
 	hvsim_monitor_status(s);
@@ -129,6 +144,22 @@ static unsigned int hvsim_chan_gpadls(u32 relid)
 	return hvsim_gpadl_count(relid, HVSIM_GPADL_RECEIVING) +
 	       hvsim_gpadl_count(relid, HVSIM_GPADL_MAPPED) +
 	       hvsim_gpadl_count(relid, HVSIM_GPADL_RELEASED);
+}
+
+/* Each ring's control page as the host sees it (the channel's lock held). */
+static void hvsim_rings_show(struct seq_file *s, struct hvsim_chan *c)
+{
+	u32 g2h_mask = 0, h2g_mask = 0, g2h_pending = 0, h2g_pending = 0;
+
+	if (c->open) {
+		g2h_mask = READ_ONCE(c->in.ctl->interrupt_mask);
+		g2h_pending = READ_ONCE(c->in.ctl->pending_send_sz);
+		h2g_mask = READ_ONCE(c->out.ctl->interrupt_mask);
+		h2g_pending = READ_ONCE(c->out.ctl->pending_send_sz);
+	}
+	seq_printf(s, " g2h_pos=%u h2g_pos=%u g2h_mask=%u h2g_mask=%u g2h_pending=%u h2g_pending=%u",
+		   c->open ? c->in.pos : 0, c->open ? c->out.pos : 0, g2h_mask, h2g_mask,
+		   g2h_pending, h2g_pending);
 }
 
 static void hvsim_channel_show(struct seq_file *s, const struct hvsim_dev *d,
@@ -160,8 +191,12 @@ static void hvsim_channel_show(struct seq_file *s, const struct hvsim_dev *d,
 	seq_printf(s, " sig_in=%llu sig_monitor=%llu sig_out=%llu sig_suppressed=%llu host_ring_full=%llu pending_wakeups=%llu",
 		   sig_in, sig_monitor, st->sig_out, st->sig_suppressed, st->host_ring_full,
 		   st->pending_wakeups);
-	seq_printf(s, " bad_pkts=%llu dropped=%llu corrupted=%llu delayed=%llu faults=%s\n",
+	seq_printf(s, " bad_pkts=%llu dropped=%llu corrupted=%llu delayed=%llu faults=%s",
 		   st->bad_pkts, st->dropped, st->corrupted, st->delayed, faults);
+	seq_printf(s, " modifies=%llu modifies_refused=%llu", st->modifies, st->modifies_refused);
+	hvsim_irq_show(s, c);
+	hvsim_rings_show(s, c);
+	seq_putc(s, '\n');
 out:
 	mutex_unlock(&c->lock);
 }

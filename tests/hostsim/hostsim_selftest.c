@@ -195,7 +195,7 @@ static void hvsim_st_big_gpadl(u32 echo)
 }
 
 /* An OPENCHANNEL as given: the status of its result. */
-static u32 hvsim_st_raw_open(u32 relid, u32 handle, u32 off)
+static u32 hvsim_st_raw_open_vp(u32 relid, u32 handle, u32 off, u32 vp)
 {
 	struct vmbus_channel_open_channel op;
 	struct vmbus_channel_open_result res;
@@ -206,6 +206,7 @@ static u32 hvsim_st_raw_open(u32 relid, u32 handle, u32 off)
 	op.openid = 0xabc;
 	op.ringbuffer_gpadlhandle = handle;
 	op.downstream_ringbuffer_pageoffset = off;
+	op.target_vp = vp;
 	hvsim_st_post(&op, sizeof(op));
 	if (!hvsim_st_recv(CHANNELMSG_OPENCHANNEL_RESULT, &res, sizeof(res)))
 		return 0;
@@ -214,9 +215,15 @@ static u32 hvsim_st_raw_open(u32 relid, u32 handle, u32 off)
 	return res.status;
 }
 
+static u32 hvsim_st_raw_open(u32 relid, u32 handle, u32 off)
+{
+	return hvsim_st_raw_open_vp(relid, handle, off, 0);
+}
+
 static void hvsim_st_opens(u32 echo, u32 kvp)
 {
 	u64 refused = hvsim_st_host(&hvsim.stats.opens_refused);
+	u64 bad_vps = hvsim_st_host(&hvsim.stats.bad_target_vps);
 	struct page **pages;
 
 	if (!hvsim_st_mem(6, &pages) ||
@@ -229,7 +236,11 @@ static void hvsim_st_opens(u32 echo, u32 kvp)
 	ST_CHECK(hvsim_st_raw_open(echo, 0x31, 3),
 		 "an open with another channel's GPADL is refused");
 	ST_CHECK(hvsim_st_raw_open(99, 0x30, 3), "an open of an unknown relid is refused");
-	ST_CHECK(hvsim_st_host(&hvsim.stats.opens_refused) == refused + 5, "5 opens refused");
+	ST_CHECK(hvsim_st_raw_open_vp(echo, 0x30, 3, nr_cpu_ids),
+		 "an open with a target VP that is no CPU (%u) is refused", nr_cpu_ids);
+	ST_CHECK(hvsim_st_host(&hvsim.stats.opens_refused) == refused + 6, "6 opens refused");
+	ST_CHECK(hvsim_st_host(&hvsim.stats.bad_target_vps) == bad_vps + 1,
+		 "1 bad target VP counted");
 	ST_CHECK(!hvsim_st_raw_open(kvp, 0x31, 3), "a channel without host side opens");
 	ST_CHECK(hvsim_st_raw_open(kvp, 0x31, 3), "... and cannot be opened twice");
 	hvsim_st_close(kvp);
@@ -240,28 +251,31 @@ static void hvsim_st_opens(u32 echo, u32 kvp)
 	ST_CHECK(!hvsim_st_open_count(), "no channel is open");
 }
 
-static void hvsim_st_modify(u32 echo, u32 kvp)
+static u32 hvsim_st_target_vp(u32 relid)
+{
+	u32 vp;
+
+	mutex_lock(&hvsim.chans[relid - 1].lock);
+	vp = hvsim.chans[relid - 1].target_vp;
+	mutex_unlock(&hvsim.chans[relid - 1].lock);
+	return vp;
+}
+
+/* MODIFYCHANNEL of @relid to @vp; the answer's status, or -1 without one. */
+static s64 hvsim_st_raw_modify(u32 relid, u32 vp)
 {
 	struct vmbus_channel_modifychannel m;
 	struct hvsim_modifychannel_response r;
-	u32 vp;
 
 	memset(&m, 0, sizeof(m));
 	m.header.msgtype = CHANNELMSG_MODIFYCHANNEL;
-	m.child_relid = echo;
-	m.target_vp = 1;
+	m.child_relid = relid;
+	m.target_vp = vp;
 	hvsim_st_post(&m, sizeof(m));
-	if (hvsim_st_recv(HVSIM_MSG_MODIFYCHANNEL_RESPONSE, &r, sizeof(r)))
-		ST_CHECK(r.child_relid == echo && !r.status, "MODIFYCHANNEL is answered, status 0");
-	mutex_lock(&hvsim.chans[echo - 1].lock);
-	vp = hvsim.chans[echo - 1].target_vp;
-	mutex_unlock(&hvsim.chans[echo - 1].lock);
-	ST_CHECK(vp == 1, "the new target VP is recorded (%u)", vp);
-	m.child_relid = kvp;
-	hvsim_st_post(&m, sizeof(m));
-	if (hvsim_st_recv(HVSIM_MSG_MODIFYCHANNEL_RESPONSE, &r, sizeof(r)))
-		ST_CHECK(r.child_relid == kvp && r.status,
-			 "MODIFYCHANNEL of a closed channel fails");
+	if (!hvsim_st_recv(HVSIM_MSG_MODIFYCHANNEL_RESPONSE, &r, sizeof(r)))
+		return -1;
+	ST_CHECK(r.child_relid == relid, "MODIFYCHANNEL_RESPONSE of relid %u", r.child_relid);
+	return r.status;
 }
 
 /* One packet there and back; true if it came back intact. */
@@ -281,6 +295,40 @@ static bool hvsim_st_ping(struct hvsim_st_chan *c, u64 id)
 		return false;
 	return ST_CHECK(d.trans_id == id && plen == sizeof(id) && back == id,
 			"packet %#llx came back as %#llx", id, (u64)d.trans_id);
+}
+
+/*
+ * MODIFYCHANNEL moves the open echo channel's interrupts to the last online
+ * CPU (CPU 0 with one), where the next echo's interrupt arrives; a VP that
+ * is no CPU and a closed channel are refused, the target staying put.
+ */
+static void hvsim_st_modify(struct hvsim_st_chan *c, u32 kvp)
+{
+	unsigned int vp = cpumask_last(cpu_online_mask);
+	struct hvsim_chan *ch = &hvsim.chans[c->relid - 1];
+	u64 refused = hvsim_st_host(&hvsim.stats.modifies_refused);
+	u64 bad_vps = hvsim_st_host(&hvsim.stats.bad_target_vps);
+	u64 mods = hvsim_st_stats(c->relid).modifies;
+	u64 before;
+
+	ST_CHECK(!hvsim_st_raw_modify(c->relid, vp), "MODIFYCHANNEL to VP %u: status 0", vp);
+	ST_CHECK(hvsim_st_target_vp(c->relid) == vp, "the new target VP is recorded (%u)",
+		 hvsim_st_target_vp(c->relid));
+	ST_CHECK(hvsim_st_stats(c->relid).modifies == mods + 1, "1 modify counted");
+	before = hvsim_irq_events(ch, vp);
+	ST_CHECK(hvsim_st_ping(c, 0x4100), "the channel works after the move");
+	ST_CHECK(hvsim_irq_events(ch, vp) > before, "its interrupt arrived on CPU %u", vp);
+	ST_CHECK(hvsim_st_raw_modify(c->relid, nr_cpu_ids) > 0,
+		 "MODIFYCHANNEL to VP %u (no CPU) fails", nr_cpu_ids);
+	ST_CHECK(hvsim_st_target_vp(c->relid) == vp, "... and the target stays %u", vp);
+	ST_CHECK(hvsim_st_host(&hvsim.stats.bad_target_vps) == bad_vps + 1,
+		 "1 bad target VP counted");
+	ST_CHECK(hvsim_st_raw_modify(kvp, 0) > 0, "MODIFYCHANNEL of a closed channel fails");
+	ST_CHECK(hvsim_st_host(&hvsim.stats.modifies_refused) == refused + 2,
+		 "2 modifies refused");
+	ST_CHECK(!hvsim_st_raw_modify(c->relid, 0), "MODIFYCHANNEL back to VP 0");
+	ST_CHECK(hvsim_st_stats(c->relid).modifies == mods + 2 && !hvsim_st_target_vp(c->relid),
+		 "2 modifies counted, the target is VP 0");
 }
 
 static void hvsim_st_subchannel(u32 sub)
@@ -541,7 +589,7 @@ int hvsim_selftest(void)
 		if (ST_CHECK(!hvsim_st_open(&c, echo, 0x40, 4, 4), "the echo channel opens")) {
 			hvsim_st_data_plane(&c);
 			hvsim_st_faults(&c, kvp);
-			hvsim_st_modify(echo, kvp);
+			hvsim_st_modify(&c, kvp);
 			hvsim_st_subchannel(sub);
 			hvsim_st_teardown_open(&c);
 		}

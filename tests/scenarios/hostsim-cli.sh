@@ -11,7 +11,7 @@ check_output "no channel has state yet" "^$" hvsim channels
 check_output "hvsim channels RELID without state exits 1" "^1$" rc hvsim channels $e
 check "hvsim fault drop" hvsim fault $e drop 2
 check "hvsim fault delay" hvsim fault $e delay 10
-check_output "channels shows the faults" "^relid=$e class=echo open=0 broken=0 gpadl=0x0 gpadls=0 send_ring=0 recv_ring=0 target_vp=0 monitor=none conn_id=0 opens=0 pkts_in=0 bytes_in=0 pkts_out=0 bytes_out=0 sig_in=0 sig_monitor=0 sig_out=0 sig_suppressed=0 host_ring_full=0 pending_wakeups=0 bad_pkts=0 dropped=0 corrupted=0 delayed=0 faults=delay:10,drop:2\$" hvsim channels $e
+check_output "channels shows the faults" "^relid=$e class=echo open=0 broken=0 gpadl=0x0 gpadls=0 send_ring=0 recv_ring=0 target_vp=0 monitor=none conn_id=0 opens=0 pkts_in=0 bytes_in=0 pkts_out=0 bytes_out=0 sig_in=0 sig_monitor=0 sig_out=0 sig_suppressed=0 host_ring_full=0 pending_wakeups=0 bad_pkts=0 dropped=0 corrupted=0 delayed=0 faults=delay:10,drop:2 modifies=0 modifies_refused=0 events=0 events_off_target=0 irq_coalesced=0 events_cpu0=0( events_cpu[0-9]+=0)* g2h_pos=0 h2g_pos=0 g2h_mask=0 h2g_mask=0 g2h_pending=0 h2g_pending=0\$" hvsim channels $e
 check_output "an unknown fault is refused with the reason" "unknown fault 'x'" hvsim fault $e x 1
 check_output "... exit 1" "^1$" rc hvsim fault $e x 1
 check_output "a kvp device has no host side" "no host side" hvsim fault $k drop 1
@@ -30,6 +30,8 @@ check_output "two options are bad usage" "^2$" rc hvsim offer --monitored --unmo
 check_output "the control file takes a bad last word for a GUID" "bad instance GUID 'sometimes'" sh -c "echo 'offer echo sometimes' >/sys/kernel/debug/hv_hostsim/control; cat /sys/kernel/debug/hv_hostsim/last_error"
 check_output "... or, after a GUID, refuses it" "usage: offer CLASS \\[INSTANCE-GUID\\] \\[monitored\\|unmonitored\\]" sh -c "echo 'offer echo 6171c0d7-35c2-47c1-b5e3-f54d0de30fd9 sometimes' >/sys/kernel/debug/hv_hostsim/control; cat /sys/kernel/debug/hv_hostsim/last_error"
 check_output "status has the monitor keys, no guest: no pages, no polling" "^monitor_pages 0 monitor_polling 0 monitor_signals_invalid 0\$" sh -c "echo \$(hvsim status | grep -E '^monitor_(pages|polling|signals_invalid) ')"
+check_output "status has the MODIFYCHANNEL and target VP counters" "^modifies_received 0 modifies_refused 0 bad_target_vps 0\$" sh -c "echo \$(hvsim status | grep -E '^(modifies_(received|refused)|bad_target_vps) ')"
+check "hvsim --help documents the interrupt counters" sh -c "hvsim --help | grep -q 'events_cpuN'"
 check_output "status has the GPADL counters" "^gpadls_mapped 0 gpadls_created 0 gpadls_torndown 0 gpadls_refused 0\$" sh -c "echo \$(hvsim status | grep -E '^gpadls_(mapped|created|torndown|refused) ')"
 hvsim status | sed 's/^/# /'
 check "hvsim --help documents fault" sh -c "hvsim --help | grep -q 'fault RELID rescind-after N'"
