@@ -28,7 +28,7 @@
 # cpus: 2
 . /lib/hv-test.sh
 
-if [ "$HV_VMBUS_MODE" != module ]; then
+if ! our_vmbus; then
 	skip "per-channel sysfs against the host" "VMBus is built into this kernel"
 	done_testing
 	exit

@@ -19,7 +19,7 @@
 # cpus: 2
 . /lib/hv-test.sh
 
-if [ "$HV_VMBUS_MODE" != module ]; then
+if ! our_vmbus; then
 	skip "re-targeting channels under traffic" "VMBus is built into this kernel"
 	done_testing
 	exit
