@@ -26,15 +26,6 @@ fi
 dev=/sys/bus/vmbus/devices
 echo_port=7
 
-# true once "$@" succeeds (within 20 s)
-wait_for() {
-	local n=0
-	until "$@"; do
-		[ $n -ge 200 ] && return 1
-		sleep 0.1
-		n=$((n + 1))
-	done
-}
 # hvsock lines of the host's device table, of the guest's bus
 host_hvsock_devs() { hvsim list | awk '$2 == "hvsock"' | wc -l; }
 guest_devs() { ls "$dev" | wc -l; }

@@ -23,15 +23,6 @@ fi
 
 dev=/sys/bus/vmbus/devices
 dbg=/sys/kernel/debug/hv_echo_test
-instance() { hvsim list | awk -v r="$1" '$1 == r { print $4 }'; }
-wait_for() {
-	local n=0
-	until "$@"; do
-		[ $n -ge 200 ] && return 1
-		sleep 0.1
-		n=$((n + 1))
-	done
-}
 ctl() {
 	echo "$*" >"$dir/control" && return 0
 	cat "$dir/result" >&2 2>/dev/null

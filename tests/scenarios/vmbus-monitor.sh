@@ -29,21 +29,10 @@ dbg=/sys/kernel/debug/hv_echo_test
 params=/sys/module/hv_echo_test/parameters
 status=/sys/kernel/debug/hv_hostsim/status
 
-# instance GUID of a relid, as the host lists it
-instance() { hvsim list | awk -v r="$1" '$1 == r { print $4 }'; }
 # a key of the host's status
 host() { sed -n "s/^$1 //p" $status; }
 # a key=value word of the host's line for relid $1
 chan() { hvsim channels "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-# true once "$@" succeeds (within 20 s)
-wait_for() {
-	local n=0
-	until "$@"; do
-		[ $n -ge 200 ] && return 1
-		sleep 0.1
-		n=$((n + 1))
-	done
-}
 # one command to the echo device of instance $1
 ctl() {
 	local d=$dbg/$1

@@ -17,8 +17,6 @@ fi
 
 dev=/sys/bus/vmbus/devices
 status() { hvsim status | sed -n "s/^$1 //p"; }
-# instance GUID of a relid, as the host lists it
-instance() { hvsim list | awk -v r="$1" '$1 == r { print $4 }'; }
 
 modprobe hv_hostsim
 nic=$(hvsim offer network)

@@ -32,17 +32,6 @@ st=/sys/kernel/debug/hv_hostsim/status
 tmp=/tmp/retarget
 mkdir -p $tmp
 
-# instance GUID of a relid, as the host lists it
-instance() { hvsim list | awk -v r="$1" '$1 == r { print $4 }'; }
-# true once "$@" succeeds (within 20 s)
-wait_for() {
-	local n=0
-	until "$@"; do
-		[ $n -ge 200 ] && return 1
-		sleep 0.1
-		n=$((n + 1))
-	done
-}
 # one command to the echo device $dir; on failure the result goes to stderr
 ctl() {
 	echo "$*" >"$dir/control" && return 0

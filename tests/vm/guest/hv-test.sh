@@ -79,6 +79,19 @@ check_output() {
 
 dmesg_has() { dmesg | grep -E -q -- "$1"; }
 
+# True once "$@" succeeds, polled every 0.1 s for at most 20 s.
+wait_for() {
+	local n=0
+	until "$@"; do
+		[ $n -ge 200 ] && return 1
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+# The instance GUID of the device the simulated host offered as relid $1.
+instance() { hvsim list | awk -v r="$1" '$1 == r { print $4 }'; }
+
 # True when "modprobe hv_vmbus" loads our VMBus core: our hv_vmbus in place
 # of the distro's (HV_VMBUS_MODE=module), or, where the kernel's VMBus is
 # built in, our test-only core hv_vmbus_test (HV_VMBUS_MODE=testcore). The
