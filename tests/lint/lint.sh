@@ -55,7 +55,7 @@ sparse_log=$HV_OUT/sparse/sparse.log
 : >"$sparse_log"
 rc=0
 for m in "$src" "$src/tests/hostsim" "$src/tests/kunit" "$src/tests/echo"; do
-	make -C "$kdir" M="$m" C=2 modules >>"$sparse_log" 2>&1 ||
+	make -j"$(nproc)" -C "$kdir" M="$m" C=2 modules >>"$sparse_log" 2>&1 ||
 		rc=$?
 done
 # sparse reports as "file:line:col: warning|error: ..."

@@ -16,6 +16,11 @@
 #
 # Output: $HV_OUT/TARGET/{*.ko, build.log}. Exit status 1 if the build
 # fails or prints any warning (kernel code must build W=1 clean).
+#
+# A clean build that passed is not repeated while nothing it depends on
+# changed: the tree's files (content, not dates), the target kernel's build
+# tree and this script. The matrix, the ABI check and the VM stages of one
+# `make check` all ask for the same build; only the first one pays for it.
 set -eu
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -37,9 +42,32 @@ stage_tree() {
 	find "$dest" \( -name '*.ko' -o -name '*.o' \) -delete
 }
 
+# What the build depends on, as one hash.
+inputs_hash() {
+	local kfile
+	case "$target" in
+	debug) kfile=$HV_KERNELS/debug/build/Module.symvers ;;
+	*) kfile=$HV_ROOTS/$target/lib/modules/$(hv_root_kver "$target")/build/Makefile ;;
+	esac
+	{
+		(cd "$HV_TOP" && git ls-files -co --exclude-standard -z | sort -z |
+			xargs -0 sha1sum 2>/dev/null)
+		sha1sum "$0" "$kfile" 2>&1
+		echo "$HV_STAGE"
+	} | sha1sum | cut -d' ' -f1
+}
+stamp=$out/.built-from
+hash=$(inputs_hash)
+if [ -e "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] && ls "$out"/*.ko >/dev/null 2>&1; then
+	hv_log "[$target] up to date: $(cd "$out" && ls -- *.ko | tr '\n' ' ')"
+	exit 0
+fi
+rm -f "$stamp"
+
 log=$out/build.log
 : >"$log"
 rm -f "$out"/*.ko
+jobs=$(nproc)
 
 case "$target" in
 debug)
@@ -48,9 +76,9 @@ debug)
 	src=$out/src
 	stage_tree "$src"
 	status=0
-	make -C "$src" KDIR="$kdir" W=1 modules >>"$log" 2>&1 || status=$?
+	make -j"$jobs" -C "$src" KDIR="$kdir" W=1 modules >>"$log" 2>&1 || status=$?
 	for sub in tests/hostsim tests/echo tests/kunit; do
-		[ $status -ne 0 ] || make -C "$kdir" M="$src/$sub" W=1 modules >>"$log" 2>&1 ||
+		[ $status -ne 0 ] || make -j"$jobs" -C "$kdir" M="$src/$sub" W=1 modules >>"$log" 2>&1 ||
 			status=$?
 	done
 	;;
@@ -59,14 +87,14 @@ debug)
 	src=$HV_ROOTS/$target/build/$HV_STAGE
 	stage_tree "$src"
 	status=0
-	hv_in_root "$target" make -C "/build/$HV_STAGE" KVER="$kver" W=1 HV_TEST_CORE=1 modules \
+	hv_in_root "$target" make -j"$jobs" -C "/build/$HV_STAGE" KVER="$kver" W=1 HV_TEST_CORE=1 modules \
 		>>"$log" 2>&1 || status=$?
 	# the test-only core's renamed exports are found in its Module.symvers
 	extra=
 	[ -e "$src/drivers/hv/hv_vmbus_test.ko" ] &&
 		extra="KBUILD_EXTRA_SYMBOLS=/build/$HV_STAGE/Module.symvers"
 	for sub in tests/hostsim tests/echo; do
-		[ $status -ne 0 ] || hv_in_root "$target" make -C "/lib/modules/$kver/build" \
+		[ $status -ne 0 ] || hv_in_root "$target" make -j"$jobs" -C "/lib/modules/$kver/build" \
 			M="/build/$HV_STAGE/$sub" W=1 HV_TEST_CORE=1 $extra modules >>"$log" 2>&1 ||
 			status=$?
 	done
@@ -84,4 +112,5 @@ if grep -E -q '(warning|error):' "$log"; then
 	hv_log "[$target] build printed warnings (W=1 must be clean; log: $log)"
 	exit 1
 fi
+echo "$hash" >"$stamp"
 hv_log "[$target] built: $(cd "$out" && ls -- *.ko 2>/dev/null | tr '\n' ' ')"

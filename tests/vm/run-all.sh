@@ -55,7 +55,12 @@ for i in "${order[@]}"; do
 		running=$((running - 1))
 	fi
 	read -r k s <<<"${runs[$i]}"
-	( "$HV_TOP/tests/vm/run.sh" "$k" "$s" >"$outdir/$i.out" 2>&1; echo $? >"$outdir/$i.rc" ) &
+	(
+		start=$SECONDS
+		"$HV_TOP/tests/vm/run.sh" "$k" "$s" >"$outdir/$i.out" 2>&1
+		echo $? >"$outdir/$i.rc"
+		echo "# time: $k/$s $((SECONDS - start)) s" >>"$outdir/$i.out"
+	) &
 	running=$((running + 1))
 done
 wait
