@@ -2,19 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Boot one matrix kernel under QEMU (TCG) with a generated initramfs and run
-# one scenario in it. Prints TAP on stdout, each line prefixed with
-# "KERNEL/SCENARIO:", and always ends with a verdict line of its own.
+# one scenario in it, or several one after the other in the same boot.
+# Prints TAP on stdout, each line prefixed with "KERNEL/SCENARIO:", and ends
+# each scenario with verdict lines of its own.
 #
-# usage: tests/vm/run.sh [--keep] [--console] KERNEL SCENARIO
+# usage: tests/vm/run.sh [--keep] [--console] KERNEL SCENARIO...
 #   KERNEL     bullseye | bookworm | trixie | sid | debug
 #   SCENARIO   a file under tests/scenarios/ (path or name without .sh)
 #   --keep     keep the work directory (initramfs, logs) even on success
 #   --console  also print the guest console to stderr as it runs
 #
-# The initramfs holds busybox-static, the scenario, our modules for that
+# The initramfs holds busybox-static, the scenarios, our modules for that
 # kernel (built by tests/matrix/build-modules.sh, placed under updates/dkms
-# as dkms installs them), the distro modules the scenario lists with their
-# dependencies, and the userspace binaries it lists with their libraries.
+# as dkms installs them), the distro modules the scenarios list with their
+# dependencies, and the userspace binaries they list with their libraries.
 #
 # Scenario header lines (all optional):
 #   # modules: NAME...     distro modules to include (dependencies follow;
@@ -23,7 +24,7 @@
 #   # tools: NAME...       our tools (tools/hv, else the hvsim CLI of
 #                          tests/hostsim/cli or hvsock-test of
 #                          tests/hvsock), built and included
-#   # timeout: SECONDS     hard limit for the whole run (default 120)
+#   # timeout: SECONDS     hard limit for the scenario (default 120)
 #   # memory: SIZE         guest RAM (default 1G)
 #   # cpus: N              guest CPUs (default 1: under TCG each vCPU is a
 #                          host thread, so one-CPU guests can run side by side)
@@ -34,11 +35,20 @@
 #   # kernels: NAME...     run only on these kernels (default: all)
 #   # acpi: FILE.asl       an extra ACPI table (tests/vm/acpi/FILE.asl,
 #                          compiled with iasl) given to the guest firmware
+#   # boot: alone          never share a boot with other scenarios
+#                          (tests/vm/run-all.sh)
 #
-# A run fails, whatever the scenario printed, when: the hard timeout hits,
-# the verdict channel lacks its closing line or a TAP plan, or the kernel
-# log shows a WARN, BUG, oops, panic, lockdep, KASAN/UBSAN or kmemleak
-# report. The console log of a failed run is kept under build/vm-logs/.
+# Several scenarios share a boot only if their memory, qemu, append, disk
+# and acpi lines are the same; modules, binaries and tools are merged, the
+# largest cpus wins, the timeouts add up. Between two scenarios the guest
+# unloads every module the previous one left loaded.
+#
+# A scenario fails, whatever it printed, when: the hard timeout hits while
+# it runs, it printed no TAP plan, the VM stopped before it ended (it did
+# not run at all if the VM stopped before it began), or the kernel log
+# written while it ran shows a WARN, BUG, oops, panic, lockdep, KASAN/UBSAN
+# or kmemleak report. The console log of a failed boot is kept under
+# build/vm-logs/.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -47,28 +57,69 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--keep) keep=1; shift ;;
 	--console) console=1; shift ;;
-	-h|--help) sed -n '3,41p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,53p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 2 ] || hv_die "usage: tests/vm/run.sh [--keep] [--console] KERNEL SCENARIO"
+[ $# -ge 2 ] || hv_die "usage: tests/vm/run.sh [--keep] [--console] KERNEL SCENARIO..."
 kernel=$1
-scenario=$2
-[ -f "$scenario" ] || scenario=$HV_TOP/tests/scenarios/${scenario%.sh}.sh
-[ -f "$scenario" ] || hv_die "no such scenario: $2"
-sname=$(basename "$scenario" .sh)
-tag="$kernel/$sname"
+shift
+scenarios=() snames=()
+for arg in "$@"; do
+	f=$arg
+	[ -f "$f" ] || f=$HV_TOP/tests/scenarios/${arg%.sh}.sh
+	[ -f "$f" ] || hv_die "no such scenario: $arg"
+	n=$(basename "$f" .sh)
+	case " ${snames[*]} " in *" $n "*) hv_die "scenario $n given twice" ;; esac
+	scenarios+=("$f")
+	snames+=("$n")
+done
+# the boot's name, for its logs: the scenario's, or first+N
+bname=${snames[0]}
+[ ${#snames[@]} -gt 1 ] && bname="${snames[0]}+$((${#snames[@]} - 1))"
 
 kdir=$HV_KERNELS/$kernel
 [ -f "$kdir/vmlinuz" ] || hv_die "kernel $kernel is not prepared (tests/matrix/buildroot.sh or tests/kernel/build-debug-kernel.sh)"
 kver=$(cat "$kdir/kver")
 
-header() { sed -n "s/^# $1: *//p" "$scenario" | head -1; }
-timeout_s=$(header timeout); timeout_s=${timeout_s:-120}
-memory=$(header memory); memory=${memory:-1G}
-cpus=$(header cpus); cpus=${cpus:-1}
+# header FILE KEY: the scenario's "# KEY:" line
+header_of() { sed -n "s/^# $2: *//p" "$1" | head -1; }
+# header KEY [DEFAULT]: the value of a line every scenario of the boot must
+# share (checked below, before anything is built)
+header() {
+	local v
+	v=$(header_of "${scenarios[0]}" "$1")
+	echo "${v:-${2:-}}"
+}
+for key in memory:1G append qemu disk acpi; do
+	want=$(header "${key%%:*}" "${key#*:}")
+	[ "$key" = "${key%%:*}" ] && want=$(header "$key")
+	for f in "${scenarios[@]}"; do
+		v=$(header_of "$f" "${key%%:*}")
+		[ "$key" = "${key%%:*}" ] || v=${v:-${key#*:}}
+		[ "$v" = "$want" ] ||
+			hv_die "${snames[0]} and $(basename "$f" .sh) cannot share a boot: their '# ${key%%:*}:' lines differ"
+	done
+done
+# header_all KEY: the words of every scenario's line
+header_all() {
+	local f
+	for f in "${scenarios[@]}"; do header_of "$f" "$1"; done | tr '\n' ' '
+}
+timeout_s=0 cpus=1
+for f in "${scenarios[@]}"; do
+	t=$(header_of "$f" timeout)
+	timeout_s=$((timeout_s + ${t:-120}))
+	c=$(header_of "$f" cpus)
+	[ "${c:-1}" -gt "$cpus" ] && cpus=$c
+done
+memory=$(header memory 1G)
+append_args=$(header append)
+qemu_args=$(header qemu)
+disk_size=$(header disk)
+acpi_src=$(header acpi)
 
-fail() { echo "not ok - $tag: $*"; exit 1; }
+fail() { echo "not ok - $kernel/${snames[0]}: $*"; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/hv-vm.XXXXXX")
 root=$work/root
@@ -81,7 +132,10 @@ mkdir -p "$root"/{bin,sbin,lib,lib64,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run}
 cp /bin/busybox "$root/bin/busybox" || fail "busybox-static is not installed"
 cp "$HV_TOP/tests/vm/guest/init" "$root/init"
 cp "$HV_TOP/tests/vm/guest/hv-test.sh" "$root/lib/hv-test.sh"
-cp "$scenario" "$root/scenario.sh"
+mkdir -p "$root/scenarios"
+for i in "${!scenarios[@]}"; do
+	cp "${scenarios[$i]}" "$root/scenarios/${snames[$i]}.sh"
+done
 chmod +x "$root/init"
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "root:x:0:" >"$root/etc/group"
@@ -119,10 +173,9 @@ add_distro_module() {
 		esac
 	done
 }
-disk_size=$(header disk)
 disk_modules=
 [ -n "$disk_size" ] && disk_modules="virtio_pci virtio_blk"
-for m in $(header modules) $disk_modules; do add_distro_module "$m"; done
+for m in $(header_all modules) $disk_modules; do add_distro_module "$m"; done
 
 # Our modules for this kernel.
 cp "$HV_OUT/$kernel/"*.ko "$mods/updates/dkms/" 2>/dev/null
@@ -155,7 +208,7 @@ add_binary() {
 	fi
 	copy_libs "$path"
 }
-for b in bash $(header binaries); do add_binary "$b"; done
+for b in bash $(header_all binaries); do add_binary "$b"; done
 
 # Our userspace tools, built for the host (same libc as the guest's copies):
 # the guest tools of tools/hv, or else the host simulator's CLI
@@ -173,7 +226,7 @@ add_tool() {
 	cp "$bin" "$root/usr/sbin/$1"
 	copy_libs "$bin"
 }
-for t in $(header tools); do add_tool "$t"; done
+for t in $(header_all tools); do add_tool "$t"; done
 
 # What the scenario may want to know about this kernel.
 vmbus_mode=$(sed -n 's/^CONFIG_HYPERV_VMBUS=//p' "$kdir/config")
@@ -191,6 +244,7 @@ fi
 	echo "HV_EXPECT_KVER=$kver"
 	echo "HV_DISK_SIZE=$disk_size"
 	echo "HV_VMBUS_MODE=$vmbus_mode"
+	echo "HV_SCENARIOS=\"${snames[*]}\""
 	echo "HV_OUR_MODULES=\"$(cd "$mods/updates/dkms" && ls -- *.ko 2>/dev/null | sed 's/\.ko$//' | tr '\n' ' ')\""
 } >"$root/etc/hv-test.conf"
 
@@ -207,7 +261,6 @@ fi
 # Hyper-V's own tables name VMBus "VMBus", not a valid ACPI id: like them,
 # ours must be compiled with -f (errors ignored).
 acpi_args=
-acpi_src=$(header acpi)
 if [ -n "$acpi_src" ]; then
 	command -v iasl >/dev/null || hv_need_host_packages acpica-tools
 	cp "$HV_TOP/tests/vm/acpi/$acpi_src" "$work/table.asl" || fail "no ACPI table $acpi_src"
@@ -228,51 +281,85 @@ timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
 	-nodefaults -display none -no-reboot -monitor none \
 	-serial "file:$work/console.log" -serial "file:$work/verdict.log" \
 	-kernel "$kdir/vmlinuz" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 $(header append)" \
-	$disk_args $acpi_args $(header qemu) >"$work/qemu.log" 2>&1
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 $append_args" \
+	$disk_args $acpi_args $qemu_args >"$work/qemu.log" 2>&1
 qemu_rc=$?
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 [ $console = 1 ] && kill "$tailpid" 2>/dev/null
 
 # ---- verdict --------------------------------------------------------------
-status=0
+# The guest marks each scenario on the verdict channel ("# hv-vm: begin
+# NAME", "# hv-vm: end NAME UPTIME") and in the kernel log ("hv-vm: begin
+# NAME"): each scenario is judged on its own part of both.
 tr -d '\r' <"$work/verdict.log" >"$work/verdict.txt"
-grep -E '^((not )?ok\b|# )' "$work/verdict.txt" | grep -v '^# hv-vm: ' |
-	sed -E -e "s|^(not )?ok( [0-9]+)? - |\1ok - $tag: |" -e "s|^# |# $tag: |"
-grep -q '^not ok' "$work/verdict.txt" && status=1
-
-problem=
 if [ $qemu_rc = 124 ] || [ $qemu_rc = 137 ]; then
-	problem="timed out after ${timeout_s}s"
-elif ! grep -q '^# hv-vm: done' "$work/verdict.txt"; then
-	problem="no closing verdict line (guest crashed or powered off early; qemu exit $qemu_rc)"
-elif ! grep -q '^1\.\.[0-9]' "$work/verdict.txt"; then
-	problem="scenario printed no TAP plan"
+	stopped="timed out after ${timeout_s}s"
+else
+	stopped="no closing verdict line (guest crashed or powered off early; qemu exit $qemu_rc)"
 fi
-if [ -n "$problem" ]; then
-	echo "not ok - $tag: $problem"
-	status=1
-fi
+grep -q '^# hv-vm: done' "$work/verdict.txt" && stopped=
 
-# Kernel log: any of these fails the run even if every test passed.
+# section FILE NAME: the lines of FILE from NAME's begin marker to the next
+# begin marker (the boot's own lines before the first marker go to the first
+# scenario)
+section() {
+	awk -v name="$2" -v first="${snames[0]}" '
+	/hv-vm: begin / {
+		n = $0; sub(/.*hv-vm: begin /, "", n); sub(/[ \r].*/, "", n)
+		on = (n == name)
+	}
+	NR == 1 && name == first { on = 1 }
+	on' "$1"
+}
+
 bad='(WARNING:|BUG:|Oops|Kernel panic|general protection fault|KASAN:|UBSAN:|'
 bad+='possible circular locking|possible recursive locking|inconsistent lock state|'
 bad+='suspicious RCU usage|unchecked MSR access|kmemleak: [0-9]+ new suspected|'
 bad+='Call Trace:|stack-protector|list_add corruption|list_del corruption|'
 bad+='ODEBUG:|hung_task|soft lockup|hard LOCKUP)'
-if grep -a -E -q "$bad" "$work/console.log"; then
-	echo "not ok - $tag: kernel log is clean"
-	grep -a -E -m 5 "$bad" "$work/console.log" | sed 's/^/#   /'
-	status=1
-else
-	echo "ok - $tag: kernel log is clean"
-fi
-echo "# $tag: $kver, ${elapsed%.*}.$(echo "${elapsed#*.}" | cut -c1) s"
+
+status=0
+for name in "${snames[@]}"; do
+	tag="$kernel/$name"
+	section "$work/verdict.txt" "$name" >"$work/part.txt"
+	if ! grep -q "^# hv-vm: begin $name " "$work/part.txt"; then
+		echo "not ok - $tag: did not run: the VM stopped before it (${stopped:-no begin marker})"
+		status=1
+		continue
+	fi
+	st=0
+	grep -E '^((not )?ok\b|# )' "$work/part.txt" | grep -v '^# hv-vm: ' |
+		sed -E -e "s|^(not )?ok( [0-9]+)? - |\1ok - $tag: |" -e "s|^# |# $tag: |"
+	grep -q '^not ok' "$work/part.txt" && st=1
+	problem=
+	if ! grep -q "^# hv-vm: end $name " "$work/part.txt"; then
+		problem=${stopped:-no end marker}
+	elif ! grep -q '^1\.\.[0-9]' "$work/part.txt"; then
+		problem="scenario printed no TAP plan"
+	fi
+	if [ -n "$problem" ]; then
+		echo "not ok - $tag: $problem"
+		st=1
+	fi
+	section "$work/console.log" "$name" >"$work/part.log"
+	if grep -a -E -q "$bad" "$work/part.log"; then
+		echo "not ok - $tag: kernel log is clean"
+		grep -a -E -m 5 "$bad" "$work/part.log" | sed 's/^/#   /'
+		st=1
+	else
+		echo "ok - $tag: kernel log is clean"
+	fi
+	took=$(awk -v n="$name" '$2 == "hv-vm:" && $3 == "begin" && $4 == n { b = $5 }
+		$2 == "hv-vm:" && $3 == "end" && $4 == n { printf "%.1f", $5 - b }' "$work/verdict.txt")
+	echo "# $tag: $kver, ${took:-?} s in the guest"
+	[ $st = 0 ] || status=1
+done
+echo "# $kernel/$bname: boot of ${#snames[@]} scenario(s), ${elapsed%.*}.$(echo "${elapsed#*.}" | cut -c1) s"
 
 if [ $status != 0 ]; then
 	mkdir -p "$logdir"
-	cp "$work/console.log" "$logdir/$kernel-$sname.console.log"
-	cp "$work/verdict.txt" "$logdir/$kernel-$sname.verdict.log"
-	echo "# $tag: console log kept at $logdir/$kernel-$sname.console.log"
+	cp "$work/console.log" "$logdir/$kernel-$bname.console.log"
+	cp "$work/verdict.txt" "$logdir/$kernel-$bname.verdict.log"
+	echo "# $kernel/$bname: console log kept at $logdir/$kernel-$bname.console.log"
 fi
 exit $status
