@@ -337,6 +337,14 @@ static void vmbus_rescind_work(struct work_struct *work)
 	u32 relid = channel->offermsg.child_relid;
 
 	kfree(cw);
+	/*
+	 * As in the in-tree driver, no channel callback runs from here on:
+	 * the driver's rescind handling and removal never race with one.
+	 */
+	mutex_lock(&vmbus_core.chan_state_lock);
+	if (channel->state == CHANNEL_OPENED_STATE)
+		vmbus_chan_event_stop(channel);
+	mutex_unlock(&vmbus_core.chan_state_lock);
 	if (!channel->primary_channel) {
 		if (channel->chn_rescind_callback)
 			channel->chn_rescind_callback(channel);
