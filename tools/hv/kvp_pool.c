@@ -34,16 +34,20 @@
  *    that needs a writer killed in mid-write and cloud-init writing before
  *    the daemon restarts.
  *  - replacing a value or deleting a key cannot be done in place
- *    atomically, so it is a rename like on the other pools, followed by a
- *    salvage pass: we lock the old inode again and move any whole records
- *    appended to it after our read into the new file. An appender that
- *    opened the old path before the rename and locks it only after the
- *    salvage pass still loses its record; that window is one open()-to-
- *    flock() of cloud-init, and pool 1 is only ever rewritten when the host
- *    itself changes or deletes a key of the guest's pool.
+ *    atomically (a kill -9 could leave a record half old, half new), so it
+ *    is a rename like on the other pools, followed by a salvage pass: we
+ *    unlock the old inode, give appenders blocked on it (or about to lock
+ *    it) a grace period of 50 ms, lock it again, and move the whole records
+ *    they appended to the new file; again until a grace period passes
+ *    without an append. An appender that opened the old path before the
+ *    rename and takes its lock only after the last grace period (more than
+ *    50 ms between its open() and its flock()) still loses its record.
+ *    The host rarely writes pool 1 (it pushes to pool 0); this costs such
+ *    a write 50 ms.
  * The daemon writes a pool only when the host asked for it.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -342,34 +346,54 @@ static int append_record(struct pool_file *pf, const struct kvp_record *rec)
 	return ret;
 }
 
-/*
- * Pool 1 after a rename: records appended to the old inode (still locked
- * through pf->fd until now) after we read it are moved to the new file.
- */
-static void salvage_appends(const char *dir, struct pool_file *old)
+/* Move OLD's records past byte FROM to the current pool 1; new FROM. */
+static off_t carry_over(const char *dir, int old_fd, off_t from)
 {
 	struct kvp_record *late;
 	struct pool_file cur;
 	struct stat st;
 	size_t nr, i;
 
-	unlock_fd(old->fd);
-	if (lock_fd(old->fd) || fstat(old->fd, &st) ||
-	    read_records(old->fd, st.st_size, (off_t)(old->nr * REC_SIZE),
-			 &late, &nr) || !nr)
-		return;
+	if (fstat(old_fd, &st) ||
+	    read_records(old_fd, st.st_size, from, &late, &nr) || !nr)
+		return from;
 	if (pool_open(dir, KVP_POOL_GUEST, &cur) == 0) {
-		/* Same inode as old->fd? Only if someone renamed it back. */
-		if (cur.st.st_ino != old->st.st_ino)
-			for (i = 0; i < nr; i++) {
-				if (append_record(&cur, &late[i]))
-					break;
-				cur.nr++;
-				cur.st.st_size = (off_t)(cur.nr * REC_SIZE);
-			}
+		for (i = 0; i < nr; i++) {
+			if (append_record(&cur, &late[i]))
+				break;
+			cur.nr++;
+			cur.st.st_size = (off_t)(cur.nr * REC_SIZE);
+		}
 		pool_close(&cur);
 	}
 	free(late);
+	return from + (off_t)(nr * REC_SIZE);
+}
+
+/*
+ * Pool 1 after a rename: an appender that opened the old inode before the
+ * rename is blocked on its flock, or about to take it. Let it in, and move
+ * what it appended to the new file; repeat until a grace period passes
+ * without an append (see the top of the file for what remains).
+ */
+#define SALVAGE_GRACE_US	50000
+#define SALVAGE_ROUNDS		20
+
+static void salvage_appends(const char *dir, struct pool_file *old)
+{
+	off_t from = (off_t)(old->nr * REC_SIZE), next;
+	int round;
+
+	for (round = 0; round < SALVAGE_ROUNDS; round++) {
+		unlock_fd(old->fd);
+		usleep(SALVAGE_GRACE_US);
+		if (lock_fd(old->fd))
+			return;
+		next = carry_over(dir, old->fd, from);
+		if (next == from)
+			return;
+		from = next;
+	}
 }
 
 static int check_key(const char *key, size_t key_len)
@@ -502,6 +526,31 @@ int kvp_pool_repair_guest(const char *dir)
 	return ret;
 }
 
+/* ".kvp_pool_N.XXXXXX": a temporary image of write_image(). */
+static bool is_temp_name(const char *name)
+{
+	return !strncmp(name, ".kvp_pool_", 10) && name[10] >= '0' &&
+	       name[10] < '0' + KVP_POOLS && name[11] == '.' &&
+	       strlen(name + 12) == 6;
+}
+
+/* Temporary images of writers killed before their rename. */
+static void remove_temps(const char *dir)
+{
+	char path[4096];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (is_temp_name(e->d_name) &&
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) <
+		    (int)sizeof(path))
+			unlink(path);
+	closedir(d);
+}
+
 int kvp_pool_init(const char *dir)
 {
 	char path[4096];
@@ -510,6 +559,7 @@ int kvp_pool_init(const char *dir)
 
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return neg_errno();
+	remove_temps(dir);
 	for (pool = 0; pool < KVP_POOLS; pool++) {
 		ret = kvp_pool_path(dir, pool, path, sizeof(path));
 		if (ret)

@@ -33,7 +33,11 @@ struct kvp_record {
 
 _Static_assert(sizeof(struct kvp_record) == 2560, "pool record size");
 
-/* Create DIR (0755) and the five pool files (0644) when missing. */
+/*
+ * Create DIR (0755) and the five pool files (0644) when missing, and remove
+ * the temporary files of writers killed before their rename. Only for the
+ * daemon's start: it must not run beside another writer.
+ */
 int kvp_pool_init(const char *dir);
 
 /* Add KEY or replace its value. Lengths exclude the NUL. */
