@@ -70,7 +70,7 @@ int kvp_ifname_by_device_id(const char *sysfs_root, const char *guid,
 			continue;
 		if (fgets(buf, sizeof(buf), f) && guid_normal(buf, have) &&
 		    !strcmp(have, want)) {
-			snprintf(ifname, IF_NAMESIZE, "%s", e->d_name);
+			memcpy(ifname, e->d_name, strlen(e->d_name) + 1);
 			ret = 0;
 		}
 		fclose(f);
@@ -114,16 +114,45 @@ static bool has_family(const struct kvp_ipconf *c, int family)
 	return false;
 }
 
-static int set_addresses(struct nl_sock *sk, int ifindex,
-			 const struct kvp_ipconf *c)
+/*
+ * The request is the interface's whole configuration: first remove its
+ * other global addresses of the families the request sets (before adding:
+ * removing a primary IPv4 address takes its subnet's secondaries along).
+ */
+static int drop_other_addresses(struct nl_sock *sk, int ifindex,
+				const struct kvp_ipconf *c)
 {
 	struct nl_cache *cache;
 	struct rtnl_addr *a;
 	struct nl_object *o;
 	struct nl_addr *local;
+
+	if (rtnl_addr_alloc_cache(sk, &cache) < 0)
+		return -EIO;
+	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		a = (struct rtnl_addr *)o;
+		local = rtnl_addr_get_local(a);
+		if (rtnl_addr_get_ifindex(a) != ifindex || !local ||
+		    rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
+		    !has_family(c, rtnl_addr_get_family(a)) ||
+		    in_conf(c, local, rtnl_addr_get_prefixlen(a)))
+			continue;
+		rtnl_addr_delete(sk, a, 0);
+	}
+	nl_cache_free(cache);
+	return 0;
+}
+
+static int set_addresses(struct nl_sock *sk, int ifindex,
+			 const struct kvp_ipconf *c)
+{
+	struct rtnl_addr *a;
+	struct nl_addr *local;
 	size_t i;
 	int err;
 
+	if (drop_other_addresses(sk, ifindex, c))
+		return -EIO;
 	for (i = 0; i < c->naddr; i++) {
 		a = rtnl_addr_alloc();
 		local = make_addr(&c->addr[i], c->mask[i].plen);
@@ -147,20 +176,6 @@ static int set_addresses(struct nl_sock *sk, int ifindex,
 			return -EIO;
 		}
 	}
-	/* The request is the interface's whole configuration. */
-	if (rtnl_addr_alloc_cache(sk, &cache) < 0)
-		return -EIO;
-	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		a = (struct rtnl_addr *)o;
-		local = rtnl_addr_get_local(a);
-		if (rtnl_addr_get_ifindex(a) != ifindex || !local ||
-		    rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
-		    !has_family(c, rtnl_addr_get_family(a)) ||
-		    in_conf(c, local, rtnl_addr_get_prefixlen(a)))
-			continue;
-		rtnl_addr_delete(sk, a, 0);
-	}
-	nl_cache_free(cache);
 	return 0;
 }
 
