@@ -164,5 +164,28 @@ check "hv_set_ifconfig: a DEVICE with a slash is refused" \
 HV_ROOT=$tmp/y HV_NET_CONFIG=bogus $SH "$S/hv_set_ifconfig" "$tmp/ifcfg-eth0" 2>/dev/null
 check "hv_set_ifconfig: an unknown HV_NET_CONFIG fails" test $? != 0
 
+# ---- installation and man page -------------------------------------------
+
+if make -s -C "$TOP/tools/hv" OUTPUT="$tmp/build" DESTDIR="$tmp/inst" PREFIX=/usr \
+	install >"$tmp/install.log" 2>&1; then
+	for f in usr/sbin/hv_kvp_daemon usr/share/man/man8/hv_kvp_daemon.8 \
+		usr/libexec/hypervkvpd/hv_get_dns_info \
+		usr/libexec/hypervkvpd/hv_get_dhcp_info \
+		usr/libexec/hypervkvpd/hv_set_ifconfig; do
+		[ -e "$tmp/inst/$f" ] || echo "# missing $f"
+	done >"$tmp/missing"
+	check "make install: hv_kvp_daemon, its man page, the scripts in /usr/libexec/hypervkvpd (executable)" \
+		test ! -s "$tmp/missing" -a -x "$tmp/inst/usr/libexec/hypervkvpd/hv_set_ifconfig"
+	cat "$tmp/missing"
+else
+	not_ok "make install: hv_kvp_daemon, its man page, the scripts in /usr/libexec/hypervkvpd (executable)"
+	sed 's/^/# /' "$tmp/install.log" | tail -5
+fi
+if command -v groff >/dev/null; then
+	groff -t -man -ww -z "$TOP/tools/hv/hv_kvp_daemon.8" >"$tmp/groff.log" 2>&1
+	check "hv_kvp_daemon.8 formats without groff warnings" test ! -s "$tmp/groff.log"
+	sed 's/^/# /' "$tmp/groff.log"
+fi
+
 echo "1..$n"
 [ "$failed" = 0 ]
