@@ -192,9 +192,11 @@ bool kvp_handle_msg(struct kvp_state *st, struct hv_kvp_msg *msg, size_t len)
 		err = kvp_ipset_apply(&st->cfg, &msg->body.kvp_ip_val);
 		break;
 	}
-	if (err != HV_S_OK && err != HV_S_CONT)
+	if (err != HV_S_OK && err != HV_S_CONT && op <= KVP_OP_ENUMERATE)
 		hv_log(LOG_WARNING, "%s on pool %u: status 0x%08x",
 		       op_names[op], pool, err);
+	else if (err != HV_S_OK && err != HV_S_CONT)
+		hv_log(LOG_WARNING, "%s: status 0x%08x", op_names[op], err);
 	msg->error = (int)err;
 	return true;
 }
