@@ -4,10 +4,10 @@
 # the simulator: the daemon opens /dev/vmbus/hv_kvp, registers with
 # KVP_OP_REGISTER1 exactly as upstream's daemon does, and takes the
 # kernel's answer ("3.1") as its version; its pools appear; SIGTERM ends
-# it with status 0; unloading hv_utils under a running daemon makes it
-# fail to reopen the device and exit 1 (as upstream's), and the module
-# unloads. The simulator has no IC host side yet, so no host request is
-# exchanged here; the daemon's answers are tested in tests/unit.
+# it with status 0; unbinding the KVP device under a running daemon makes
+# it fail to reopen the device and exit 1 (as upstream's). The simulator
+# has no IC host side yet, so no host request is exchanged here; the
+# daemon's answers are tested in tests/unit.
 # binaries: kmod
 # modules: hv_utils?
 # tools: hvsim hv_kvp_daemon
@@ -45,16 +45,23 @@ wait $pid
 check "SIGTERM: exit status 0" test $? = 0
 check_output "and it says why" "exiting on signal 15" cat /tmp/kvp.log
 
-# Again, then pull the device from under it.
+# Again, then take the device away from under it: the open device holds
+# hv_utils (EAGAIN on unload, as with upstream's daemon); unbinding the KVP
+# device destroys the transport, which wakes the daemon's poll.
 hv_kvp_daemon -n --pool-dir $pools >/tmp/kvp2.log 2>&1 &
 pid=$!
 check "a new daemon registers again" \
 	wait_for grep -q "KVP LIC Version: 3.1" /tmp/kvp2.log
-check "hv_utils unloads under the running daemon" timeout 30 modprobe -r hv_utils
+check_output "hv_utils cannot unload while the daemon holds the device" \
+	"unavailable|in use|busy" sh -c "modprobe -r hv_utils 2>&1; true"
+dev=$(instance "$kvp")
+check "the KVP device ($dev) unbinds from hv_utils under the daemon" \
+	timeout 30 sh -c "echo $dev > /sys/bus/vmbus/drivers/hv_utils/unbind"
 wait $pid
 check "the daemon cannot reopen the device and exits 1" test $? = 1
 check_output "after logging the failed read" "read from the device failed" \
 	cat /tmp/kvp2.log
+check "hv_utils unloads" modprobe -r hv_utils
 check "no sanitizer or crash in the daemon's logs" \
 	sh -c "! grep -E -i 'sanitizer|segmentation' /tmp/kvp.log /tmp/kvp2.log"
 check "hv_vmbus unloads" modprobe -r hv_vmbus
