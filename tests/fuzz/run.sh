@@ -16,9 +16,15 @@ mkdir -p "$out"
 for src in "$HV_TOP"/tests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)
 	bin=$out/$name
+	# A harness of a tool's code names the tool's sources it needs on a
+	# "fuzz-sources:" line (paths from the top of the tree).
+	extra=$(sed -n 's/^ \* fuzz-sources: //p' "$src" | head -1)
+	srcs=("$src")
+	for f in $extra; do srcs+=("$HV_TOP/$f"); done
 	if ! clang -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-I"$HV_TOP/include" -o "$bin" "$src" >"$out/$name.build.log" 2>&1; then
+		-I"$HV_TOP/include" -I"$HV_TOP/tools/hv" -o "$bin" "${srcs[@]}" \
+		>"$out/$name.build.log" 2>&1; then
 		echo "not ok - fuzz: $name builds"
 		sed 's/^/#   /' "$out/$name.build.log" | tail -10
 		continue
