@@ -6,7 +6,8 @@
  * (link up; with DHCP off: the addresses, replacing the interface's other
  * global addresses of the same families, and one default route per family
  * through the first gateway of that family, replacing the interface's
- * default routes), write DIR/ifcfg-IF and DIR/IF.nmconnection
+ * default routes and another interface's default route of the same
+ * metric), write DIR/ifcfg-IF and DIR/IF.nmconnection
  * (kvp_ifcfg.h), then run the persistence hook
  * SCRIPTS/hv_set_ifconfig DIR/ifcfg-IF DIR/IF.nmconnection.
  */
