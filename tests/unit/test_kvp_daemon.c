@@ -821,7 +821,7 @@ out:
 		kill(daemon_pid, SIGKILL);
 		waitpid(daemon_pid, NULL, 0);
 	}
-	if (strstr(slurp(logpath), "ERROR: AddressSanitizer") ||
+	if (strstr(slurp(logpath), "Sanitizer") ||
 	    strstr(slurp(logpath), "runtime error"))
 		tap_ok(0, "the daemon ran clean under ASan/UBSan");
 	else
