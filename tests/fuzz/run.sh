@@ -34,9 +34,15 @@ names=()
 for src in "$HV_TOP"/tests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)
 	rm -f "$out/$name.tap"
+	# A harness of a tool's code names the tool's sources it needs on a
+	# "fuzz-sources:" line (paths from the top of the tree).
+	extra=$(sed -n 's/^ \* fuzz-sources: //p' "$src" | head -1)
+	srcs=("$src")
+	for f in $extra; do srcs+=("$HV_TOP/$f"); done
 	if ! clang -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-I"$HV_TOP/include" -o "$out/$name" "$src" >"$out/$name.build.log" 2>&1; then
+		-I"$HV_TOP/include" -I"$HV_TOP/tools/hv" -o "$out/$name" "${srcs[@]}" \
+		>"$out/$name.build.log" 2>&1; then
 		{
 			echo "not ok - fuzz: $name builds"
 			sed 's/^/#   /' "$out/$name.build.log" | tail -10

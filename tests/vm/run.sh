@@ -216,6 +216,8 @@ for b in bash $(header_all binaries); do add_binary "$b"; done
 # (tests/hvsock).
 add_tool() {
 	local dir bin=
+	# hv_kvp_daemon links with libnl-route-3
+	hv_need_host_packages libnl-3-dev libnl-route-3-dev
 	for dir in tools/hv tests/hostsim/cli tests/hvsock; do
 		make -s -C "$HV_TOP/$dir" >"$work/tools.log" 2>&1 ||
 			fail "cannot build $dir: $(tail -5 "$work/tools.log")"
