@@ -49,6 +49,15 @@ check_output "data longer than 96 bytes is refused" "at most 96 bytes" \
 check "hvsim --help documents hvsock connect" \
 	sh -c "hvsim --help | grep -q 'hvsock connect \[-t SECONDS\] PORT \[DATA\]'"
 # integration services, no guest
+check_output "an IC device gets Hyper-V's instance GUID" "^$k kvp a9a0f4e7-5a45-4d96-b827-8a841e8c03e6 242ff919-07db-4180-9c2e-b86cb68c8c55 0 " \
+	sh -c "hvsim list | grep '^$k '"
+k2=$(hvsim offer kvp)
+check_output "... a second one a random one" "^$k2 kvp a9a0f4e7-5a45-4d96-b827-8a841e8c03e6 [0-9a-f-]{36} 0 " \
+	sh -c "hvsim list | grep '^$k2 ' | grep -v 242ff919"
+check "hvsim rescind the second" hvsim rescind $k2
+check_output "heartbeat and vss get fixed instances of ours" \
+	"^1430c972-1ab9-43cf-89e8-2f18682caa63 670fc2a8-142a-4e55-854b-e8563c6b2280\$" \
+	sh -c 'h=$(hvsim offer heartbeat); s=$(hvsim offer vss); echo $(hvsim list | awk -v h=$h -v s=$s "\$1 == h || \$1 == s { print \$4 }"); hvsim rescind $h; hvsim rescind $s'
 check_output "ic status lists the kvp device, closed" \
 	"^relid=$k class=kvp open=0 state=closed fw=- msg=- offered_fw=- offered_msg=- sessions=0 requests=0 answers=0 timeouts=0 bad_answers=0 bad_pkts=0 unsolicited=0 aborted=0 no_version=0 outstanding=0 last_bad=-\$" \
 	hvsim ic status $k
