@@ -11,7 +11,7 @@
 # modules: hv_utils?
 # tools: hvsim
 # binaries: kmod
-# timeout: 240
+# timeout: 300
 . /lib/hv-test.sh
 
 count=20

@@ -16,7 +16,7 @@
 # modules: hv_utils?
 # tools: hvsim phc-offset
 # binaries: kmod
-# timeout: 300
+# timeout: 420
 . /lib/hv-test.sh
 
 burst=20
