@@ -11,7 +11,7 @@
 # modules: hv_utils?
 # tools: hvsim
 # binaries: kmod
-# timeout: 300
+# timeout: 400
 . /lib/hv-test.sh
 
 count=20

@@ -13,7 +13,7 @@
 # modules: hv_utils?
 # tools: hvsim
 # binaries: kmod
-# timeout: 360
+# timeout: 400
 . /lib/hv-test.sh
 
 field() { hvsim ic status "$1" | sed -n "s/.* $2=\([^ ]*\).*/\1/p"; }

@@ -9,7 +9,7 @@
 # modules: hv_utils?
 # tools: hvsim
 # binaries: kmod
-# timeout: 120
+# timeout: 300
 . /lib/hv-test.sh
 
 check "modprobe hv_hostsim" modprobe hv_hostsim

@@ -15,7 +15,7 @@
 # modules: hv_utils?
 # tools: hvsim
 # binaries: kmod
-# timeout: 180
+# timeout: 400
 . /lib/hv-test.sh
 
 check "modprobe hv_hostsim" modprobe hv_hostsim
