@@ -4,7 +4,7 @@
 # host's reason) and bad usage (exit 2).
 # tools: hvsim
 # binaries: kmod
-# timeout: 120
+# timeout: 300
 . /lib/hv-test.sh
 rc() { "$@" >/dev/null 2>&1; echo $?; }
 check "modprobe hv_hostsim" modprobe hv_hostsim
