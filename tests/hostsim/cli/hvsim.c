@@ -364,8 +364,8 @@ void cat(const char *name)
 
 /*
  * Send one command line to the host. On refusal, exit 1 with the errno
- * text and the host's own reason from last_error; but return EBUSY when
- * the host says that and @busy_ok is set. Return: 0 or EBUSY.
+ * text and the host's own reason from last_error; but return -EBUSY when
+ * the host says that and @busy_ok is set. Return: 0 or -EBUSY.
  */
 int try_command(int argc, char **argv, int busy_ok)
 {
@@ -401,7 +401,7 @@ int try_command(int argc, char **argv, int busy_ok)
 	if (n == (ssize_t)len)
 		return 0;
 	if (n < 0 && err == EBUSY && busy_ok)
-		return EBUSY;
+		return -EBUSY;
 	if (n >= 0)
 		die("%s: short write to %s", argv[0], path);
 	if (read_file("last_error", why, sizeof(why)) == 0 && why[0]) {

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,22 +16,18 @@
 
 #define IC_DEFAULT_TIMEOUT_MS	40000
 #define IC_MAX_TIMEOUT_MS	600000
+#define MAX_DURATION_NS		(400LL * 24 * 3600 * 1000000000LL)	/* 400 days */
 
-/* Bad usage: say why, exit 2. */
-static void bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void bad_usage(const char *fmt, ...)
-{
-	va_list ap;
+/* Bad usage: say why, exit 2; a macro, so that fprintf checks the format. */
+#define bad_usage(...)						\
+	do {							\
+		fprintf(stderr, "%s: ", prog);			\
+		fprintf(stderr, __VA_ARGS__);			\
+		fputc('\n', stderr);				\
+		usage();					\
+	} while (0)
 
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	usage();
-}
-
-static unsigned long long number(const char *what, const char *s, unsigned long long max)
+static unsigned long long parse_number(const char *what, const char *s, unsigned long long max)
 {
 	unsigned long long v;
 	char *end;
@@ -62,7 +57,7 @@ static long long duration_ns(const char *what, const char *s)
 		mul = 1;
 	else if (*end && strcmp(end, "s"))
 		bad_usage("bad %s '%s': want [+-]N[s|ms|us|ns]", what, s);
-	if (v > 400LL * 24 * 3600 * 1000000000LL / mul || v < -400LL * 24 * 3600 * 1000000000LL / mul)
+	if (v > MAX_DURATION_NS / mul || v < -MAX_DURATION_NS / mul)
 		bad_usage("bad %s '%s': at most 400 days either way", what, s);
 	return v * mul;
 }
@@ -122,13 +117,13 @@ static int request_line(unsigned int relid, unsigned int id, char *out, size_t s
  * and print its line. Retries while the channel is busy. Return: 0 if
  * answered, 1 if not.
  */
-static int request(int argc, char **argv, unsigned int timeout_ms)
+static int make_request(int argc, char **argv, unsigned int timeout_ms)
 {
 	static char all[1 << 18];
 	char line[2048], state[32], *last;
 	unsigned int relid, id, waited = 0;
 
-	while (try_command(argc, argv, 1) == EBUSY) {
+	while (try_command(argc, argv, 1) == -EBUSY) {
 		if (waited >= timeout_ms)
 			die("%s: the channel stayed busy for %u ms", argv[1], timeout_ms);
 		usleep(10000);
@@ -169,9 +164,9 @@ static int request_option(int argc, char **argv, char **words, int *n, char *buf
 	if (argc < 2)
 		return 0;
 	if (!strcmp(argv[0], "--relid")) {
-		snprintf(b, 48, "relid=%llu", number("relid", argv[1], 64));
+		snprintf(b, 48, "relid=%llu", parse_number("relid", argv[1], 64));
 	} else if (!strcmp(argv[0], "--timeout")) {
-		*timeout_ms = number("timeout", argv[1], IC_MAX_TIMEOUT_MS);
+		*timeout_ms = parse_number("timeout", argv[1], IC_MAX_TIMEOUT_MS);
 		if (!*timeout_ms)
 			bad_usage("bad timeout '0': want 1 to %d ms", IC_MAX_TIMEOUT_MS);
 		snprintf(b, 48, "tmo=%u", *timeout_ms);
@@ -213,24 +208,24 @@ void shutdown_command(int argc, char **argv)
 		} else if (i + 1 < argc && !strcmp(argv[i], "--flags")) {
 			raw = 1;
 			snprintf(bufs + n * 48, 48, "flags=%llu",
-				 number("flags", argv[i + 1], 0xffffffffULL));
+				 parse_number("flags", argv[i + 1], 0xffffffffULL));
 			words[n] = bufs + n * 48;
 			n++;
 			used = 2;
 		} else if (i + 1 < argc && !strcmp(argv[i], "--reason")) {
 			snprintf(bufs + n * 48, 48, "reason=%llu",
-				 number("reason", argv[i + 1], 0xffffffffULL));
+				 parse_number("reason", argv[i + 1], 0xffffffffULL));
 			words[n] = bufs + n * 48;
 			n++;
 			used = 2;
 		} else if (i + 1 < argc && !strcmp(argv[i], "--timeout-secs")) {
 			snprintf(bufs + n * 48, 48, "secs=%llu",
-				 number("timeout-secs", argv[i + 1], 0xffffffffULL));
+				 parse_number("timeout-secs", argv[i + 1], 0xffffffffULL));
 			words[n] = bufs + n * 48;
 			n++;
 			used = 2;
 		} else if (i + 1 < argc && !strcmp(argv[i], "--len")) {
-			unsigned long long len = number("len", argv[i + 1], 2060);
+			unsigned long long len = parse_number("len", argv[i + 1], 2060);
 
 			if (!len)
 				bad_usage("bad len '0': want 1 to 2060 body bytes");
@@ -251,7 +246,7 @@ void shutdown_command(int argc, char **argv)
 		words[n] = bufs + n * 48;
 		n++;
 	}
-	exit(request(n, words, timeout_ms));
+	exit(make_request(n, words, timeout_ms));
 }
 
 /**
@@ -274,7 +269,7 @@ void heartbeat_command(int argc, char **argv)
 		if (argc != 2)
 			usage();
 		snprintf(ms, sizeof(ms), "%llu", !strcmp(argv[1], "off") ? 0 :
-			 number("period", argv[1], IC_MAX_TIMEOUT_MS));
+			 parse_number("period", argv[1], IC_MAX_TIMEOUT_MS));
 		cmd[3] = ms;
 		send_command(4, cmd);
 		return;
@@ -285,16 +280,16 @@ void heartbeat_command(int argc, char **argv)
 			continue;
 		used = 2;
 		if (i + 1 < argc && !strcmp(argv[i], "--count")) {
-			count = number("count", argv[i + 1], 1000000);
+			count = parse_number("count", argv[i + 1], 1000000);
 			if (!count)
 				bad_usage("bad count '0': want 1 to 1000000");
 		} else if (i + 1 < argc && !strcmp(argv[i], "--seq")) {
 			snprintf(bufs + n * 48, 48, "seq=%llu",
-				 number("seq", argv[i + 1], ~0ULL));
+				 parse_number("seq", argv[i + 1], ~0ULL));
 			words[n] = bufs + n * 48;
 			n++;
 		} else if (i + 1 < argc && !strcmp(argv[i], "--len")) {
-			unsigned long long len = number("len", argv[i + 1], 40);
+			unsigned long long len = parse_number("len", argv[i + 1], 40);
 
 			if (!len)
 				bad_usage("bad len '0': want 1 to 40 body bytes");
@@ -308,7 +303,7 @@ void heartbeat_command(int argc, char **argv)
 			bad_usage("heartbeat: too many options");
 	}
 	for (k = 0; k < count; k++)
-		failed |= request(n, words, timeout_ms);
+		failed |= make_request(n, words, timeout_ms);
 	exit(failed);
 }
 
@@ -333,7 +328,7 @@ void time_command(int argc, char **argv)
 		if (argc != 2)
 			usage();
 		snprintf(ms, sizeof(ms), "%llu", !strcmp(argv[1], "off") ? 0 :
-			 number("period", argv[1], IC_MAX_TIMEOUT_MS));
+			 parse_number("period", argv[1], IC_MAX_TIMEOUT_MS));
 		cmd[3] = ms;
 		send_command(4, cmd);
 		return;
@@ -371,7 +366,7 @@ void time_command(int argc, char **argv)
 		if (n >= MAX_WORDS - 1)
 			bad_usage("time: too many options");
 	}
-	exit(request(n, words, timeout_ms));
+	exit(make_request(n, words, timeout_ms));
 }
 
 /**
@@ -421,7 +416,8 @@ void ic_command(int argc, char **argv)
 			send_command(4, cmd);
 			return;
 		}
-		fw[0] = msg[0] = '\0';
+		fw[0] = '\0';
+		msg[0] = '\0';
 		for (i = 2; i + 1 < argc; i += 2) {
 			if (!strcmp(argv[i], "--fw") && !fw[0])
 				snprintf(fw, sizeof(fw), "fw=%s", argv[i + 1]);
