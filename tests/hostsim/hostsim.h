@@ -88,6 +88,9 @@ struct seq_file;
  * @guid:	the class (interface type) GUID
  * @mmio_megabytes: MMIO space the offer asks the guest to reserve
  * @monitored:	Hyper-V offers its channels with monitor_allocated set
+ * @instance:	the instance GUID an offer without one gets, while no other
+ *		device has it (the IC classes: Hyper-V's own, or fixed ones of
+ *		ours where Hyper-V's is not known); NULL for a random one
  * @run:	the host's side of the device: reads and answers the packets of
  *		an open channel (hostsim_chan.h); NULL for a class without
  *		one, whose rings the host never touches
@@ -97,11 +100,13 @@ struct hvsim_class {
 	guid_t guid;
 	u16 mmio_megabytes;
 	bool monitored;
+	const char *instance;
 	void (*run)(struct hvsim_chan *c);
 };
 
 #include "hostsim_chan.h"
 #include "hostsim_hvsock.h"
+#include "hostsim_ic.h"
 
 /*
  * What the guest knows of a device on the current connection. A device that

@@ -6,8 +6,9 @@
  *   offer CLASS [INSTANCE-GUID] [monitored|unmonitored]
  *                                 configure a device, offered at once if the
  *                                 guest listens; CLASS is a name of
- *                                 hvsim_classes or a class GUID; a random
- *                                 instance GUID when none is given;
+ *                                 hvsim_classes or a class GUID; without
+ *                                 an instance GUID, the class's own (the
+ *                                 IC classes) if free, else a random one;
  *                                 monitored: offer it with a monitor id
  *                                 allocated (monitored notification),
  *                                 unmonitored: without; by default as
@@ -26,6 +27,12 @@
  *   hvsock connect PORT [DATA]    connect to the guest's vsock PORT, send
  *                                 DATA (one word) and EOF, keep what the
  *                                 guest sends (hostsim_hvsock.c)
+ *   ic ...                        integration services: versions offered,
+ *                                 shutdown, heartbeat and time requests
+ *                                 (hostsim_ic.c)
+ *
+ * The IC classes (shutdown, timesync, heartbeat, kvp, vss, fcopy) have a
+ * host side of their own (hostsim_ic.c).
  *
  * Faults act on the channels of devices whose class has a host side (echo)
  * and last until cleared or until the device goes (hostsim_fault.c).
@@ -56,12 +63,18 @@ const struct hvsim_class hvsim_classes[] = {
 	{ .name = "network", HV_NIC_GUID, .monitored = true },
 	{ .name = "scsi", HV_SCSI_GUID, .monitored = true },
 	{ .name = "ide", HV_IDE_GUID },
-	{ .name = "shutdown", HV_SHUTDOWN_GUID },
-	{ .name = "timesync", HV_TS_GUID },
-	{ .name = "heartbeat", HV_HEART_BEAT_GUID },
-	{ .name = "kvp", HV_KVP_GUID },
-	{ .name = "vss", HV_VSS_GUID },
-	{ .name = "fcopy", HV_FCOPY_GUID },
+	{ .name = "shutdown", HV_SHUTDOWN_GUID, .run = hvsim_ic_run_shutdown,
+	  .instance = "b6650ff7-33bc-4840-8048-e0676786f393" },
+	{ .name = "timesync", HV_TS_GUID, .run = hvsim_ic_run_timesync,
+	  .instance = "2dd1ce17-079e-403c-b352-a1921ee207ee" },
+	{ .name = "heartbeat", HV_HEART_BEAT_GUID, .run = hvsim_ic_run_heartbeat,
+	  .instance = "1430c972-1ab9-43cf-89e8-2f18682caa63" },	/* ours */
+	{ .name = "kvp", HV_KVP_GUID, .run = hvsim_ic_run_kvp,
+	  .instance = "242ff919-07db-4180-9c2e-b86cb68c8c55" },
+	{ .name = "vss", HV_VSS_GUID, .run = hvsim_ic_run_vss,
+	  .instance = "670fc2a8-142a-4e55-854b-e8563c6b2280" },	/* ours */
+	{ .name = "fcopy", HV_FCOPY_GUID, .run = hvsim_ic_run_fcopy,
+	  .instance = "eb765408-105f-49b6-b4aa-c123b64d17d4" },
 	{ .name = "dm", HV_DM_GUID },
 	{ .name = "keyboard", HV_KBD_GUID },
 	{ .name = "mouse", HV_MOUSE_GUID },
@@ -111,6 +124,18 @@ static const struct hvsim_class *hvsim_find_class(const char *arg, guid_t *guid)
 	return &hvsim_class_unknown;
 }
 
+/* Does a device the guest holds or will be offered have this instance? */
+static bool hvsim_instance_in_use(const guid_t *instance)
+{
+	unsigned int i;
+
+	for (i = 0; i < HVSIM_MAX_DEVICES; i++)
+		if (hvsim.devs[i].state != HVSIM_DEV_FREE &&
+		    guid_equal(&hvsim.devs[i].instance, instance))
+			return true;
+	return false;
+}
+
 static int hvsim_cmd_offer(int argc, char **argv)
 {
 	const struct hvsim_class *class;
@@ -150,7 +175,8 @@ static int hvsim_cmd_offer(int argc, char **argv)
 			hvsim_cmd_fail("the null GUID is no instance GUID");
 			return -EINVAL;
 		}
-	} else {
+	} else if (!class->instance || guid_parse(class->instance, &instance) ||
+		   hvsim_instance_in_use(&instance)) {
 		guid_gen(&instance);
 	}
 	return hvsim_dev_add(class, &class_guid, &instance,
@@ -205,7 +231,7 @@ static int hvsim_cmd_rescind(int argc, char **argv)
  */
 int hvsim_control(char *cmd, size_t len)
 {
-	char *argv[4], *tok;
+	char *argv[12], *tok;
 	int argc = 0, ret = -EINVAL;
 
 	mutex_lock(&hvsim.lock);
@@ -235,9 +261,11 @@ int hvsim_control(char *cmd, size_t len)
 		ret = hvsim_cmd_fault(argc, argv);
 	else if (!strcmp(argv[0], "hvsock"))
 		ret = hvsim_cmd_hvsock(argc, argv);
+	else if (!strcmp(argv[0], "ic"))
+		ret = hvsim_cmd_ic(argc, argv);
 	else
-		hvsim_cmd_fail("unknown command '%s' (offer, subchannels, rescind, fault, hvsock)",
-			       argv[0]);
+		hvsim_cmd_fail("unknown command '%s' (%s)", argv[0],
+			       "offer, subchannels, rescind, fault, hvsock, ic");
 out:
 	mutex_unlock(&hvsim.lock);
 	return ret;

@@ -23,7 +23,8 @@
 #   # binaries: PATH...    host binaries to include (libraries follow)
 #   # tools: NAME...       our tools (tools/hv, else the hvsim CLI of
 #                          tests/hostsim/cli or hvsock-test of
-#                          tests/hvsock), built and included
+#                          tests/hvsock, phc-offset of tests/ptp), built and
+#                          included
 #   # timeout: SECONDS     hard limit for the scenario (default 120)
 #   # memory: SIZE         guest RAM (default 1G)
 #   # cpus: N              guest CPUs (default 1: under TCG each vCPU is a
@@ -37,6 +38,15 @@
 #                          compiled with iasl) given to the guest firmware
 #   # boot: alone          never share a boot with other scenarios
 #                          (tests/vm/run-all.sh)
+#   # ends: poweroff|reboot  the scenario ends with the guest's kernel asking
+#                          userspace to power off or reboot (orderly_poweroff
+#                          or orderly_reboot running /sbin/poweroff or
+#                          /sbin/reboot, which the init then carries out);
+#                          it passes only if it printed its TAP plan, the
+#                          kernel asked for exactly that, the console shows
+#                          "reboot: Power down" or "reboot: Restarting
+#                          system", and QEMU exited by itself. Such a
+#                          scenario boots alone.
 #
 # Several scenarios share a boot only if their memory, qemu, append, disk
 # and acpi lines are the same; modules, binaries and tools are merged, the
@@ -57,7 +67,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--keep) keep=1; shift ;;
 	--console) console=1; shift ;;
-	-h|--help) sed -n '3,53p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,62p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -112,6 +122,15 @@ for f in "${scenarios[@]}"; do
 	timeout_s=$((timeout_s + ${t:-120}))
 	c=$(header_of "$f" cpus)
 	[ "${c:-1}" -gt "$cpus" ] && cpus=$c
+done
+ends=$(header_of "${scenarios[0]}" ends)
+case "$ends" in
+''|poweroff|reboot) ;;
+*) hv_die "${snames[0]}: bad '# ends: $ends' (poweroff or reboot)" ;;
+esac
+for f in "${scenarios[@]:1}"; do
+	[ -z "$(header_of "$f" ends)" ] && [ -z "$ends" ] ||
+		hv_die "a scenario with '# ends:' boots alone ($(basename "$f" .sh))"
 done
 memory=$(header memory 1G)
 append_args=$(header append)
@@ -213,18 +232,18 @@ for b in bash $(header_all binaries); do add_binary "$b"; done
 # Our userspace tools, built for the host (same libc as the guest's copies):
 # the guest tools of tools/hv, or else the host simulator's CLI
 # (tests/hostsim/cli, e.g. hvsim) or the Hyper-V socket test program
-# (tests/hvsock).
+# (tests/hvsock) or the PTP clock reader (tests/ptp).
 add_tool() {
 	local dir bin=
 	# hv_kvp_daemon links with libnl-route-3
 	hv_need_host_packages libnl-3-dev libnl-route-3-dev
-	for dir in tools/hv tests/hostsim/cli tests/hvsock; do
+	for dir in tools/hv tests/hostsim/cli tests/hvsock tests/ptp; do
 		make -s -C "$HV_TOP/$dir" >"$work/tools.log" 2>&1 ||
 			fail "cannot build $dir: $(tail -5 "$work/tools.log")"
 		[ -f "$HV_TOP/$dir/$1" ] && [ -x "$HV_TOP/$dir/$1" ] &&
 			bin=$HV_TOP/$dir/$1 && break
 	done
-	[ -n "$bin" ] || fail "no tool named $1 in tools/hv, tests/hostsim/cli or tests/hvsock"
+	[ -n "$bin" ] || fail "no tool named $1 in tools/hv, tests/hostsim/cli, tests/hvsock or tests/ptp"
 	cp "$bin" "$root/usr/sbin/$1"
 	copy_libs "$bin"
 }
@@ -246,6 +265,7 @@ fi
 	echo "HV_EXPECT_KVER=$kver"
 	echo "HV_DISK_SIZE=$disk_size"
 	echo "HV_VMBUS_MODE=$vmbus_mode"
+	echo "HV_ENDS=$ends"
 	echo "HV_SCENARIOS=\"${snames[*]}\""
 	echo "HV_OUR_MODULES=\"$(cd "$mods/updates/dkms" && ls -- *.ko 2>/dev/null | sed 's/\.ko$//' | tr '\n' ' ')\""
 } >"$root/etc/hv-test.conf"
@@ -355,6 +375,24 @@ for name in "${snames[@]}"; do
 		problem=${stopped:-no end marker}
 	elif ! grep -q '^1\.\.[0-9]' "$work/part.txt"; then
 		problem="scenario printed no TAP plan"
+	fi
+	# A scenario that ends with a power-off or reboot: the guest's kernel
+	# must have asked for it (the init says so), the console must show the
+	# kernel doing it, and QEMU must have exited by itself.
+	if [ -z "$problem" ] && [ -n "$ends" ]; then
+		case "$ends" in
+		poweroff) said="reboot: Power down" ;;
+		reboot) said="reboot: Restarting system" ;;
+		esac
+		if ! grep -q "^# hv-vm: the kernel asked for $ends\$" "$work/verdict.txt"; then
+			problem="the guest did not $ends by itself ($(grep -m1 '^# hv-vm: \(the kernel asked\|no poweroff\)' "$work/verdict.txt" | sed 's/^# hv-vm: //'))"
+		elif ! grep -a -q "$said" "$work/console.log"; then
+			problem="the console does not show '$said'"
+		elif [ $qemu_rc != 0 ]; then
+			problem="QEMU did not exit by itself after the $ends (exit $qemu_rc)"
+		else
+			echo "ok - $tag: the guest's kernel asked for $ends, the console shows '$said', QEMU exited"
+		fi
 	fi
 	if [ -n "$problem" ]; then
 		echo "not ok - $tag: $problem"

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Self-test of the VM harness: scenarios that pass every assertion but must
-# still fail (a kernel WARNING, a hang, a panic, a missing TAP plan), each
-# with the right reason, and, in a boot shared by several scenarios, only the
-# scenario at fault. TAP out.
+# still fail (a kernel WARNING, a hang, a panic, a missing TAP plan, a
+# power-off the scenario promised that did not come), each with the right
+# reason, and, in a boot shared by several scenarios, only the scenario at
+# fault. TAP out.
 #
 # usage: tests/vm/selftest.sh [KERNEL]    (default: bookworm)
 set -u
@@ -50,6 +51,10 @@ fi
 
 out=$("$HV_TOP/tests/vm/run.sh" "$kernel" "$dir/hang.sh" 2>&1 | sed -E 's/^(not )?ok - //')
 expect "$out" hang "(did not run: .*)?timed out after 30s" "a hang is ended by the hard timeout and fails"
+
+out=$("$HV_TOP/tests/vm/run.sh" "$kernel" "$dir/no-poweroff.sh" 2>&1 | sed -E 's/^(not )?ok - //')
+expect "$out" no-poweroff "the guest did not poweroff by itself" \
+	"a scenario promising a power-off that does not come fails"
 
 # and the failed boot's console log is kept for reading
 if [ -s "$HV_TOP/build/vm-logs/$kernel-pass+1.console.log" ] &&
