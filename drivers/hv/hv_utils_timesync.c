@@ -20,11 +20,13 @@
  * the PTP clock of hv_utils_ptp.c.
  *
  * The reference counter is read through hv_read_reference_counter, a
- * function pointer of the kernel's that is NULL unless the kernel found
- * Hyper-V (the host simulator installs its own while it is loaded). Without
- * one, the service does not bind (probe fails with a message); should it go
- * away later, samples are refused (HV_E_FAIL) and clock reads fail
- * (-ENODEV) instead of calling through NULL.
+ * function pointer of the kernel's (the host simulator installs its own
+ * while it is loaded). Without Hyper-V it is NULL on 5.10; from 6.1 on it
+ * defaults to reading the reference counter MSR, which reads as 0 where
+ * there is no such MSR (QEMU). A counter that is NULL or reads 0 counts as
+ * none: then the service does not bind (probe fails with a message), and
+ * should it go away later, samples are refused (HV_E_FAIL) and clock reads
+ * fail (-ENODEV); nothing calls through NULL.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -64,7 +66,7 @@ struct hv_timesync {
 static const struct ic_version hv_timesync_fw[] = { { 3, 0 }, { 1, 0 } };
 static const struct ic_version hv_timesync_msg[] = { { 4, 0 }, { 3, 0 }, { 1, 0 } };
 
-/* Read the reference counter; false when there is none. */
+/* Read the reference counter; false when there is none (or it reads 0). */
 static bool hv_timesync_read_ref(u64 *now)
 {
 	typeof(hv_read_reference_counter) read_ref = READ_ONCE(hv_read_reference_counter);
@@ -72,7 +74,7 @@ static bool hv_timesync_read_ref(u64 *now)
 	if (!read_ref)
 		return false;
 	*now = read_ref();
-	return true;
+	return *now != 0;
 }
 
 /* 1601-based 100 ns units (>= WLTIMEDELTA) to a timespec64. */
@@ -230,7 +232,7 @@ static int hv_timesync_probe(struct hv_ic_dev *icdev)
 	u64 now;
 
 	if (!hv_timesync_read_ref(&now)) {
-		dev_err(dev, "no Hyper-V reference counter (hv_read_reference_counter is unset): time sync not available\n");
+		dev_err(dev, "no Hyper-V reference counter (hv_read_reference_counter unset or reading 0): time sync not available\n");
 		return -ENODEV;
 	}
 	ts = kzalloc(sizeof(*ts), GFP_KERNEL);

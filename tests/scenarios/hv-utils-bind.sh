@@ -3,9 +3,9 @@
 # heartbeat, timesync) and no other device, opens their channels, shows its
 # module parameters like the distro's, and unbinds cleanly on rmmod, over
 # and over. Without a Hyper-V reference counter (hv_read_reference_counter
-# unset, as under QEMU when the simulator does not supply one) timesync
-# stays unbound with a message; with one, it binds and registers the PTP
-# clock "hyperv". The IC protocol itself is tested by the ic-* scenarios.
+# unset, or reading 0 as under QEMU, when the simulator does not supply
+# one) timesync stays unbound with a message; with one, it binds and
+# registers the PTP clock "hyperv". The IC protocol itself is tested by the ic-* scenarios.
 # binaries: kmod
 # modules: ptp?
 # tools: hvsim
