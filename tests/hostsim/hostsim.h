@@ -102,6 +102,7 @@ struct hvsim_class {
 
 #include "hostsim_chan.h"
 #include "hostsim_hvsock.h"
+#include "hostsim_ic.h"
 
 /*
  * What the guest knows of a device on the current connection. A device that

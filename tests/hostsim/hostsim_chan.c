@@ -532,6 +532,7 @@ void hvsim_chan_forget(u32 relid)
 	mutex_lock(&c->lock);
 	memset(&c->fault, 0, sizeof(c->fault));
 	memset(&c->stats, 0, sizeof(c->stats));
+	hvsim_ic_forget(relid);
 	hvsim_irq_reset(c);
 	WRITE_ONCE(c->target_vp, 0);
 	c->openid = 0;
@@ -621,6 +622,7 @@ int hvsim_chans_init(void)
 	hvsim_monitor_init();
 	INIT_WORK(&hvsim.rescind_work, hvsim_fault_rescind_work);
 	hvsim_hvsock_init();
+	hvsim_ic_init();
 	hvsim.chan_wq = alloc_workqueue("hv_hostsim_chan", WQ_UNBOUND, 0);
 	if (hvsim.chan_wq)
 		return 0;
@@ -644,6 +646,7 @@ void hvsim_chans_exit(void)
 	hvsim_chans_disconnect();
 	mutex_unlock(&hvsim.lock);
 	cancel_work_sync(&hvsim.rescind_work);
+	hvsim_ic_exit();
 	hvsim_hvsock_exit();
 	destroy_workqueue(hvsim.chan_wq);
 	for (i = 0; i < HVSIM_MAX_DEVICES; i++) {

@@ -26,6 +26,12 @@
  *   hvsock connect PORT [DATA]    connect to the guest's vsock PORT, send
  *                                 DATA (one word) and EOF, keep what the
  *                                 guest sends (hostsim_hvsock.c)
+ *   ic ...                        integration services: versions offered,
+ *                                 shutdown, heartbeat and time requests
+ *                                 (hostsim_ic.c)
+ *
+ * The IC classes (shutdown, timesync, heartbeat, kvp, vss, fcopy) have a
+ * host side of their own (hostsim_ic.c).
  *
  * Faults act on the channels of devices whose class has a host side (echo)
  * and last until cleared or until the device goes (hostsim_fault.c).
@@ -56,12 +62,12 @@ const struct hvsim_class hvsim_classes[] = {
 	{ .name = "network", HV_NIC_GUID, .monitored = true },
 	{ .name = "scsi", HV_SCSI_GUID, .monitored = true },
 	{ .name = "ide", HV_IDE_GUID },
-	{ .name = "shutdown", HV_SHUTDOWN_GUID },
-	{ .name = "timesync", HV_TS_GUID },
-	{ .name = "heartbeat", HV_HEART_BEAT_GUID },
-	{ .name = "kvp", HV_KVP_GUID },
-	{ .name = "vss", HV_VSS_GUID },
-	{ .name = "fcopy", HV_FCOPY_GUID },
+	{ .name = "shutdown", HV_SHUTDOWN_GUID, .run = hvsim_ic_run_shutdown },
+	{ .name = "timesync", HV_TS_GUID, .run = hvsim_ic_run_timesync },
+	{ .name = "heartbeat", HV_HEART_BEAT_GUID, .run = hvsim_ic_run_heartbeat },
+	{ .name = "kvp", HV_KVP_GUID, .run = hvsim_ic_run_kvp },
+	{ .name = "vss", HV_VSS_GUID, .run = hvsim_ic_run_vss },
+	{ .name = "fcopy", HV_FCOPY_GUID, .run = hvsim_ic_run_fcopy },
 	{ .name = "dm", HV_DM_GUID },
 	{ .name = "keyboard", HV_KBD_GUID },
 	{ .name = "mouse", HV_MOUSE_GUID },
@@ -205,7 +211,7 @@ static int hvsim_cmd_rescind(int argc, char **argv)
  */
 int hvsim_control(char *cmd, size_t len)
 {
-	char *argv[4], *tok;
+	char *argv[12], *tok;
 	int argc = 0, ret = -EINVAL;
 
 	mutex_lock(&hvsim.lock);
@@ -235,8 +241,10 @@ int hvsim_control(char *cmd, size_t len)
 		ret = hvsim_cmd_fault(argc, argv);
 	else if (!strcmp(argv[0], "hvsock"))
 		ret = hvsim_cmd_hvsock(argc, argv);
+	else if (!strcmp(argv[0], "ic"))
+		ret = hvsim_cmd_ic(argc, argv);
 	else
-		hvsim_cmd_fail("unknown command '%s' (offer, subchannels, rescind, fault, hvsock)",
+		hvsim_cmd_fail("unknown command '%s' (offer, subchannels, rescind, fault, hvsock, ic)",
 			       argv[0]);
 out:
 	mutex_unlock(&hvsim.lock);

@@ -58,6 +58,21 @@
  *               and, for the host's own, rx (what the guest sent, hex)
  *   hvsock_services  the host's services: NAME PORT SERVICE-ID
  *   last_hvsock the connection the last "hvsock connect" command made
+ *   ic          integration services, one line per IC device of
+ *               "key=value" words (hostsim_ic.c): relid class open state
+ *               (closed, negotiating, ready, no-common-version, unanswered,
+ *               refused) fw msg (agreed, or -) offered_fw offered_msg
+ *               sessions requests answers timeouts bad_answers bad_pkts
+ *               unsolicited aborted no_version outstanding (id, or 0)
+ *               last_bad (why the last bad answer was refused, or -)
+ *   ic_requests the last 16 requests of each IC device, oldest first:
+ *               relid id kind origin (host or admin) state (staged, sent,
+ *               answered, timeout, bad, aborted) status fw msg, the kind's
+ *               own words, body_len timeout_ms why; then "last relid=R
+ *               id=N" for the request the last "ic" command made
+ *   ic_config   per IC class the versions the host offers and the period
+ *               of its own requests; the reference counter, its skew and
+ *               the host's clock (100 ns units)
  *
  * Several writers at once each get their own command's result from the
  * write, but last_relid and last_error belong to whichever came last.
@@ -315,6 +330,24 @@ static int hvsim_hvsock_svcs_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(hvsim_hvsock_svcs);
 
+static int hvsim_ic_status_show(struct seq_file *s, void *unused)
+{
+	return hvsim_ic_show(s);
+}
+DEFINE_SHOW_ATTRIBUTE(hvsim_ic_status);
+
+static int hvsim_ic_reqs_show(struct seq_file *s, void *unused)
+{
+	return hvsim_ic_requests_show(s);
+}
+DEFINE_SHOW_ATTRIBUTE(hvsim_ic_reqs);
+
+static int hvsim_ic_cfg_show(struct seq_file *s, void *unused)
+{
+	return hvsim_ic_config_show(s);
+}
+DEFINE_SHOW_ATTRIBUTE(hvsim_ic_cfg);
+
 /**
  * hvsim_debugfs_init() - create /sys/kernel/debug/hv_hostsim/
  *
@@ -335,6 +368,9 @@ int hvsim_debugfs_init(void)
 	debugfs_create_file("hvsock", 0444, hvsim_debugfs_dir, NULL, &hvsim_hvsock_conns_fops);
 	debugfs_create_file("hvsock_services", 0444, hvsim_debugfs_dir, NULL,
 			    &hvsim_hvsock_svcs_fops);
+	debugfs_create_file("ic", 0444, hvsim_debugfs_dir, NULL, &hvsim_ic_status_fops);
+	debugfs_create_file("ic_requests", 0444, hvsim_debugfs_dir, NULL, &hvsim_ic_reqs_fops);
+	debugfs_create_file("ic_config", 0444, hvsim_debugfs_dir, NULL, &hvsim_ic_cfg_fops);
 	return 0;
 }
 

@@ -112,9 +112,9 @@ int hvsim_cmd_fault(int argc, char **argv)
 		hvsim_cmd_fail("no such relid %u", relid);
 		return -EINVAL;
 	}
-	if (!d->class->run || d->class == &hvsim_class_hvsock) {
-		hvsim_cmd_fail("relid %u is a %s device, which has no host side: %s",
-			       relid, d->class->name, "faults act on echo devices");
+	if (d->class->run != hvsim_echo_run) {
+		hvsim_cmd_fail("relid %u is a %s device: faults act on echo devices only",
+			       relid, d->class->name);
 		return -EINVAL;
 	}
 	c = &hvsim.chans[relid - 1];

@@ -9,6 +9,9 @@
  *                     loading (hostsim_selftest.c); the load fails if a
  *                     check does
  *
+ * While loaded it is also the guest's Hyper-V reference counter
+ * (hostsim_ic_refclock.c).
+ *
  * The host is driven through debugfs (hostsim_debugfs.c), most easily with
  * the hvsim tool of tests/hostsim/cli.
  */
@@ -161,6 +164,7 @@ static int __init hvsim_init(void)
 	ret = hvsim_debugfs_init();
 	if (ret)
 		goto err_chans;
+	hvsim_refclock_init();
 	pr_info("simulated host ready, VMBus protocol up to %s\n", max_version);
 	return 0;
 
@@ -173,6 +177,7 @@ err_wq:
 
 static void __exit hvsim_exit(void)
 {
+	hvsim_refclock_exit();
 	hvsim_debugfs_exit();
 	hvsim_chans_exit();
 	destroy_workqueue(hvsim.wq);

@@ -22,7 +22,8 @@
 #   # binaries: PATH...    host binaries to include (libraries follow)
 #   # tools: NAME...       our tools (tools/hv, else the hvsim CLI of
 #                          tests/hostsim/cli or hvsock-test of
-#                          tests/hvsock), built and included
+#                          tests/hvsock, phc-offset of tests/ptp), built and
+#                          included
 #   # timeout: SECONDS     hard limit for the whole run (default 120)
 #   # memory: SIZE         guest RAM (default 1G)
 #   # cpus: N              guest CPUs (default 1: under TCG each vCPU is a
@@ -34,6 +35,14 @@
 #   # kernels: NAME...     run only on these kernels (default: all)
 #   # acpi: FILE.asl       an extra ACPI table (tests/vm/acpi/FILE.asl,
 #                          compiled with iasl) given to the guest firmware
+#   # ends: poweroff|reboot  the scenario ends with the guest's kernel asking
+#                          userspace to power off or reboot (orderly_poweroff
+#                          or orderly_reboot running /sbin/poweroff or
+#                          /sbin/reboot, which the init then carries out);
+#                          the run passes only if the scenario printed its
+#                          TAP plan, the kernel asked for exactly that, the
+#                          console shows "reboot: Power down" or "reboot:
+#                          Restarting system", and QEMU exited by itself
 #
 # A run fails, whatever the scenario printed, when: the hard timeout hits,
 # the verdict channel lacks its closing line or a TAP plan, or the kernel
@@ -47,7 +56,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--keep) keep=1; shift ;;
 	--console) console=1; shift ;;
-	-h|--help) sed -n '3,41p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,49p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -67,6 +76,11 @@ header() { sed -n "s/^# $1: *//p" "$scenario" | head -1; }
 timeout_s=$(header timeout); timeout_s=${timeout_s:-120}
 memory=$(header memory); memory=${memory:-1G}
 cpus=$(header cpus); cpus=${cpus:-1}
+ends=$(header ends)
+case "$ends" in
+''|poweroff|reboot) ;;
+*) hv_die "$scenario: bad '# ends: $ends' (poweroff or reboot)" ;;
+esac
 
 fail() { echo "not ok - $tag: $*"; exit 1; }
 
@@ -160,16 +174,16 @@ for b in bash $(header binaries); do add_binary "$b"; done
 # Our userspace tools, built for the host (same libc as the guest's copies):
 # the guest tools of tools/hv, or else the host simulator's CLI
 # (tests/hostsim/cli, e.g. hvsim) or the Hyper-V socket test program
-# (tests/hvsock).
+# (tests/hvsock) or the PTP clock reader (tests/ptp).
 add_tool() {
 	local dir bin=
-	for dir in tools/hv tests/hostsim/cli tests/hvsock; do
+	for dir in tools/hv tests/hostsim/cli tests/hvsock tests/ptp; do
 		make -s -C "$HV_TOP/$dir" >"$work/tools.log" 2>&1 ||
 			fail "cannot build $dir: $(tail -5 "$work/tools.log")"
 		[ -f "$HV_TOP/$dir/$1" ] && [ -x "$HV_TOP/$dir/$1" ] &&
 			bin=$HV_TOP/$dir/$1 && break
 	done
-	[ -n "$bin" ] || fail "no tool named $1 in tools/hv, tests/hostsim/cli or tests/hvsock"
+	[ -n "$bin" ] || fail "no tool named $1 in tools/hv, tests/hostsim/cli, tests/hvsock or tests/ptp"
 	cp "$bin" "$root/usr/sbin/$1"
 	copy_libs "$bin"
 }
@@ -191,6 +205,7 @@ fi
 	echo "HV_EXPECT_KVER=$kver"
 	echo "HV_DISK_SIZE=$disk_size"
 	echo "HV_VMBUS_MODE=$vmbus_mode"
+	echo "HV_ENDS=$ends"
 	echo "HV_OUR_MODULES=\"$(cd "$mods/updates/dkms" && ls -- *.ko 2>/dev/null | sed 's/\.ko$//' | tr '\n' ' ')\""
 } >"$root/etc/hv-test.conf"
 
@@ -248,6 +263,24 @@ elif ! grep -q '^# hv-vm: done' "$work/verdict.txt"; then
 	problem="no closing verdict line (guest crashed or powered off early; qemu exit $qemu_rc)"
 elif ! grep -q '^1\.\.[0-9]' "$work/verdict.txt"; then
 	problem="scenario printed no TAP plan"
+fi
+# A scenario that ends with a power-off or reboot: the guest's kernel must
+# have asked for it (the init says so), the console must show the kernel
+# doing it, and QEMU must have exited by itself.
+if [ -z "$problem" ] && [ -n "$ends" ]; then
+	case "$ends" in
+	poweroff) said="reboot: Power down" ;;
+	reboot) said="reboot: Restarting system" ;;
+	esac
+	if ! grep -q "^# hv-vm: the kernel asked for $ends\$" "$work/verdict.txt"; then
+		problem="the guest did not $ends by itself ($(grep -m1 '^# hv-vm: \(the kernel asked\|no poweroff\)' "$work/verdict.txt" | sed 's/^# hv-vm: //'))"
+	elif ! grep -a -q "$said" "$work/console.log"; then
+		problem="the console does not show '$said'"
+	elif [ $qemu_rc != 0 ]; then
+		problem="QEMU did not exit by itself after the $ends (exit $qemu_rc)"
+	else
+		echo "ok - $tag: the guest's kernel asked for $ends, the console shows '$said', QEMU exited"
+	fi
 fi
 if [ -n "$problem" ]; then
 	echo "not ok - $tag: $problem"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Self-test of the VM harness: scenarios that pass every assertion but must
-# still fail (a kernel WARNING, a hang, a panic, a missing TAP plan). Each
+# still fail (a kernel WARNING, a hang, a panic, a missing TAP plan, a
+# power-off the scenario promised that did not come). Each
 # must make tests/vm/run.sh exit non-zero with the right reason. TAP out.
 #
 # usage: tests/vm/selftest.sh [KERNEL]    (default: bookworm)
@@ -28,6 +29,7 @@ expect_failure warn "kernel log is clean"
 expect_failure hang "timed out after 20s"
 expect_failure crash "no closing verdict line"
 expect_failure noplan "scenario printed no TAP plan"
+expect_failure no-poweroff "the guest did not poweroff by itself"
 # and the failed run's console log is kept for reading
 if [ -s "$HV_TOP/build/vm-logs/$kernel-warn.console.log" ] &&
    grep -q 'harness-selftest' "$HV_TOP/build/vm-logs/$kernel-warn.console.log"; then

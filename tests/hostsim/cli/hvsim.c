@@ -16,20 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define HVSIM_DEFAULT_DIR	"/sys/kernel/debug/hv_hostsim"
-#define HVSIM_MODULE_DIR	"/sys/module/hv_hostsim"
-#define HVSIM_CMD_MAX		128	/* as the module takes, newline included */
+#include "hvsim.h"
 
-/* Exit 1 with "hvsim: MESSAGE"; a macro, so that fprintf checks the format. */
-#define die(...)						\
-	do {							\
-		fprintf(stderr, "%s: ", prog);			\
-		fprintf(stderr, __VA_ARGS__);			\
-		fputc('\n', stderr);				\
-		exit(1);					\
-	} while (0)
-
-static const char *prog = "hvsim";
+const char *prog = "hvsim";
 static const char *dir;
 
 static const char usage_text[] =
@@ -42,6 +31,15 @@ static const char usage_text[] =
 "       hvsim status\n"
 "       hvsim hvsock list|services\n"
 "       hvsim hvsock connect [-t SECONDS] PORT [DATA]\n"
+"       hvsim ic status [CLASS|RELID] | requests [RELID]\n"
+"       hvsim ic versions CLASS [--fw LIST --msg LIST | --default]\n"
+"       hvsim shutdown [--reboot|--hibernate] [--force] [--flags N] [--reason N]\n"
+"                      [--timeout-secs N] [--len N] [--relid N] [--timeout MS]\n"
+"       hvsim heartbeat [--count N] [--seq N] [--len N] [--relid N] [--timeout MS]\n"
+"       hvsim heartbeat --auto PERIOD_MS|off\n"
+"       hvsim time sync|sample [--offset D] [--relid N] [--timeout MS]\n"
+"       hvsim time auto PERIOD_MS|off\n"
+"       hvsim time refclock [--skew D]\n"
 "       hvsim --help\n";
 
 static const char help_text[] =
@@ -58,6 +56,15 @@ static const char help_text[] =
 "    hvsim status\n"
 "    hvsim hvsock list|services\n"
 "    hvsim hvsock connect [-t SECONDS] PORT [DATA]\n"
+"    hvsim ic status [CLASS|RELID] | requests [RELID]\n"
+"    hvsim ic versions CLASS [--fw LIST --msg LIST | --default]\n"
+"    hvsim shutdown [--reboot|--hibernate] [--force] [--flags N] [--reason N]\n"
+"                   [--timeout-secs N] [--len N] [--relid N] [--timeout MS]\n"
+"    hvsim heartbeat [--count N] [--seq N] [--len N] [--relid N] [--timeout MS]\n"
+"    hvsim heartbeat --auto PERIOD_MS|off\n"
+"    hvsim time sync|sample [--offset D] [--relid N] [--timeout MS]\n"
+"    hvsim time auto PERIOD_MS|off\n"
+"    hvsim time refclock [--skew D]\n"
 "    hvsim --help\n"
 "\n"
 "DESCRIPTION\n"
@@ -189,6 +196,52 @@ static const char help_text[] =
 "        template with the connection's id as port, so the guest sees\n"
 "        that id as its peer's port.\n"
 "\n"
+"INTEGRATION SERVICES\n"
+"    The IC classes (shutdown, timesync, heartbeat, kvp, vss, fcopy) have a\n"
+"    host side: when the guest opens such a channel the host negotiates,\n"
+"    offering framework 1.0,3.0 and by default shutdown 1.0,3.0,3.1,3.2,\n"
+"    timesync 1.0,3.0,4.0, heartbeat 1.0,3.0, kvp 3.0,4.0,5.0, vss 4.0,5.0,\n"
+"    fcopy 1.1; it accepts only an answer naming one offered framework and\n"
+"    one offered message version (or none: no common version). A timesync\n"
+"    channel then gets one SYNC sample. Requests go one at a time per\n"
+"    channel, as in-band packets with a pipe header, each with a host-side\n"
+"    timeout; the guest's answers are checked whole, and a malformed one is\n"
+"    counted and not believed.\n"
+"\n"
+"    ic status [CLASS|RELID]\n"
+"        One line per IC device: relid class open state (closed,\n"
+"        negotiating, ready, no-common-version, unanswered, refused) fw msg\n"
+"        (agreed) offered_fw offered_msg sessions requests answers timeouts\n"
+"        bad_answers bad_pkts unsolicited aborted no_version outstanding\n"
+"        last_bad.\n"
+"    ic requests [RELID]\n"
+"        The last 16 requests of each IC device: relid id kind origin state\n"
+"        (staged, sent, answered, timeout, bad, aborted) status fw msg ...\n"
+"    ic versions CLASS [--fw LIST --msg LIST | --default]\n"
+"        Show or set the versions the host offers (LIST: M.m[,M.m...], at\n"
+"        most 8, in offer order), from the next negotiation on.\n"
+"    shutdown [--reboot|--hibernate] [--force] [--flags N] ...\n"
+"        Ask the guest to power off (flags 0), reboot (2) or hibernate (4),\n"
+"        forced (+1); --flags sends any value as is. --reason (default\n"
+"        0x80000000, planned), --timeout-secs, --len N (send only N body\n"
+"        bytes of the 2060).\n"
+"    heartbeat [--count N] [--seq N] [--len N]\n"
+"        N heartbeats in a row; each answer must carry the sequence number\n"
+"        plus one. --auto PERIOD_MS|off: the host's own heartbeats.\n"
+"    time sync|sample [--offset D]\n"
+"        A time sample (SYNC: the guest steps its clock; SAMPLE: a hint)\n"
+"        of the host's clock plus D ([+-]N[s|ms|us|ns]); the v4 layout\n"
+"        when message version 4.0 was agreed, else v1/v3.\n"
+"    time auto PERIOD_MS|off\n"
+"        The host's periodic SAMPLEs.\n"
+"    time refclock [--skew D]\n"
+"        Show (and set the skew of) the reference counter the simulator\n"
+"        gives the guest (hv_read_reference_counter, 100 ns units).\n"
+"    The request commands take --relid N (default: the first open channel\n"
+"    of the class with agreed versions) and --timeout MS (default 40000:\n"
+"    the host's timeout); they print the request's line of ic requests\n"
+"    and exit 0 when the guest answered, whatever its status, 1 when not.\n"
+"\n"
 "LIMITS\n"
 "    At most 64 devices, sub-channels and unreleased rescinded channels\n"
 "    included. Relids are the lowest free numbers from 1; a rescinded\n"
@@ -215,7 +268,7 @@ static const char help_text[] =
 "    hvsim rescind 1\n"
 "    hvsim hvsock connect 5000 hello   # prints the guest's answer\n";
 
-static void usage(void)
+void usage(void)
 {
 	fputs(usage_text, stderr);
 	exit(2);
@@ -228,7 +281,7 @@ static void path_of(char *buf, size_t size, const char *name)
 }
 
 /* The module's directory must be there, or say why it is not. */
-static void check_host(void)
+void check_host(void)
 {
 	struct stat st;
 
@@ -246,7 +299,7 @@ static void check_host(void)
 }
 
 /* Read a small file of the module's into buf; 0, or -1 with errno set. */
-static int read_file(const char *name, char *buf, size_t size)
+int read_file(const char *name, char *buf, size_t size)
 {
 	char path[4096];
 	size_t len = 0;
@@ -278,7 +331,7 @@ static int read_file(const char *name, char *buf, size_t size)
 }
 
 /* Copy a file of the module's to stdout. */
-static void cat(const char *name)
+void cat(const char *name)
 {
 	char path[4096], buf[4096];
 	ssize_t n;
@@ -305,9 +358,10 @@ static void cat(const char *name)
 
 /*
  * Send one command line to the host. On refusal, exit 1 with the errno
- * text and the host's own reason from last_error.
+ * text and the host's own reason from last_error; but return EBUSY when
+ * the host says that and @busy_ok is set. Return: 0 or EBUSY.
  */
-static void send_command(int argc, char **argv)
+int try_command(int argc, char **argv, int busy_ok)
 {
 	char path[4096], line[HVSIM_CMD_MAX + 1], why[1024];
 	size_t len = 0;
@@ -339,7 +393,9 @@ static void send_command(int argc, char **argv)
 	err = errno;
 	close(fd);
 	if (n == (ssize_t)len)
-		return;
+		return 0;
+	if (n < 0 && err == EBUSY && busy_ok)
+		return EBUSY;
 	if (n >= 0)
 		die("%s: short write to %s", argv[0], path);
 	if (read_file("last_error", why, sizeof(why)) == 0 && why[0]) {
@@ -347,6 +403,11 @@ static void send_command(int argc, char **argv)
 		die("%s: %s: %s", argv[0], strerror(err), why);
 	}
 	die("%s: %s", argv[0], strerror(err));
+}
+
+void send_command(int argc, char **argv)
+{
+	try_command(argc, argv, 0);
 }
 
 /* Print the lines of the channels file, all or those of one relid. */
@@ -380,7 +441,7 @@ static void show_channels(const char *relid)
 }
 
 /* The value of "key=" among the words of @line, copied to @val; 0 if found. */
-static int field_of(const char *line, const char *key, char *val, size_t size)
+int field_of(const char *line, const char *key, char *val, size_t size)
 {
 	size_t klen = strlen(key), n;
 	const char *p = line;
@@ -573,6 +634,14 @@ int main(int argc, char **argv)
 			hvsock_connect(argc - 3, argv + 3);
 		else
 			usage();
+	} else if (!strcmp(cmd, "ic")) {
+		ic_command(argc - 2, argv + 2);
+	} else if (!strcmp(cmd, "shutdown")) {
+		shutdown_command(argc - 2, argv + 2);
+	} else if (!strcmp(cmd, "heartbeat")) {
+		heartbeat_command(argc - 2, argv + 2);
+	} else if (!strcmp(cmd, "time")) {
+		time_command(argc - 2, argv + 2);
 	} else if (!strcmp(cmd, "status")) {
 		if (argc != 2)
 			usage();

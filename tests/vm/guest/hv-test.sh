@@ -119,6 +119,57 @@ distro_module() {
 	find "$HV_MODDIR/kernel" -name "$1.ko" | head -1
 }
 
+# Load the distro kernel's own build of module $1 (with parameters "$@"
+# after it) even where ours exists: ours sit in updates/dkms and win for
+# modprobe. Its dependencies are loaded with modprobe (so hv_vmbus is ours
+# where we have it), then the module itself with insmod from kernel/.
+distro_modprobe() {
+	local name=$1 line dep
+	shift
+	line=$(grep -E "^kernel/([^:]*/)?${name//[-_]/[-_]}\.ko:" "$HV_MODDIR/modules.dep") || {
+		echo "distro_modprobe: no distro $name in $HV_MODDIR/modules.dep" >&2
+		return 1
+	}
+	for dep in ${line#*:}; do
+		dep=${dep##*/}
+		modprobe "${dep%.ko}" || return 1
+	done
+	insmod "$HV_MODDIR/${line%%:*}" "$@"
+}
+
+# The hv_utils builds a scenario of the integration services runs against,
+# in one boot: "distro" (the kernel's own, on our VMBus core: not where
+# VMBus is built in, since the distro's cannot use our renamed test core)
+# and "ours" (when we built hv_utils). hv_utils_why_not VARIANT says why
+# one is missing; hv_utils_load VARIANT [PARAM=VALUE...] loads it.
+hv_utils_variants() {
+	local v
+	for v in distro ours; do
+		[ -z "$(hv_utils_why_not $v)" ] && echo $v
+	done
+}
+hv_utils_why_not() {
+	case $1 in
+	distro)
+		[ "$HV_VMBUS_MODE" = module ] ||
+			echo "VMBus is built into this kernel: its hv_utils cannot use our test core"
+		[ -n "$(distro_module hv_utils)" ] || echo "this kernel has no hv_utils module" ;;
+	ours)
+		case " $HV_OUR_MODULES " in
+		*" hv_utils "*) ;;
+		*) echo "our hv_utils is not built yet" ;;
+		esac ;;
+	esac
+}
+hv_utils_load() {
+	local v=$1
+	shift
+	case $v in
+	distro) distro_modprobe hv_utils "$@" ;;
+	ours) modprobe hv_utils "$@" ;;
+	esac
+}
+
 done_testing() {
 	echo "1..$HV_TEST_N"
 	[ $HV_TEST_FAILED = 0 ]
