@@ -68,6 +68,7 @@ struct hv_ic_dev;
 /**
  * struct hv_ic_service - one integration service
  * @name: name in the "<name> IC version M.m" log line (as Linux prints it)
+ * @kind: what its requests are, for messages ("heartbeat")
  * @msgtype: the ICMSGTYPE_* of its requests
  * @fw: framework versions it accepts, newest first
  * @msg: message versions it accepts, newest first
@@ -81,6 +82,7 @@ struct hv_ic_dev;
  */
 struct hv_ic_service {
 	const char *name;
+	const char *kind;
 	u16 msgtype;
 	struct hv_ic_versions fw;
 	struct hv_ic_versions msg;

@@ -33,6 +33,7 @@ static u32 hv_heartbeat_handle(struct hv_ic_dev *icdev, u8 *body, u32 body_len)
 
 const struct hv_ic_service hv_ic_heartbeat_service = {
 	.name = "Heartbeat",
+	.kind = "heartbeat",
 	.msgtype = ICMSGTYPE_HEARTBEAT,
 	.fw = { hv_heartbeat_fw, ARRAY_SIZE(hv_heartbeat_fw) },
 	.msg = { hv_heartbeat_msg, ARRAY_SIZE(hv_heartbeat_msg) },

@@ -8,11 +8,11 @@
  * same): same pipe header, versions and transaction id, flags
  * TRANSACTION|RESPONSE, the status set, sent in-band with the request's
  * VMBus transaction id and no completion requested. Packets whose headers
- * do not hold together are dropped with a rate-limited message (nothing in
- * them can be trusted enough to answer); any other request is answered,
- * HV_E_FAIL when the guest cannot act on it (unknown type, body too short
- * for the service, service message before a negotiation), so that the host
- * is never left waiting.
+ * do not hold together, and requests whose body is too short for the
+ * service, are dropped with a rate-limited message and not answered (as
+ * Linux drops short ones; the host times out). Other requests the guest
+ * cannot act on are answered HV_E_FAIL: an unknown message type, a service
+ * request before any version was agreed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -69,34 +69,13 @@ static u32 hv_ic_do_negotiate(struct hv_ic_dev *icdev, struct hv_ic_pkt *pkt, u3
 	return len;
 }
 
-/* A service request: the status the service gives, or why there is none. */
-static u32 hv_ic_service_status(struct hv_ic_dev *icdev, struct hv_ic_pkt *pkt, u32 len)
-{
-	const struct hv_ic_service *svc = icdev->svc;
-	struct device *dev = &icdev->hdev->device;
-	u32 need;
-
-	if (!icdev->negotiated) {
-		dev_err_ratelimited(dev, "%s IC: request before a version negotiation refused\n",
-				    svc->name);
-		return HV_E_FAIL;
-	}
-	need = svc->min_body(icdev);
-	if (pkt->body_len < need) {
-		dev_err_ratelimited(dev, "%s IC: request of %u bytes refused: its body needs %u, has %u\n",
-				    svc->name, len, need, pkt->body_len);
-		return HV_E_FAIL;
-	}
-	return svc->handle(icdev, pkt->body, pkt->body_len);
-}
-
 /* One packet of @len bytes in the buffer. Returns how many bytes it dirtied. */
 static u32 hv_ic_handle_packet(struct hv_ic_dev *icdev, u32 len, u64 requestid)
 {
 	const struct hv_ic_service *svc = icdev->svc;
 	struct device *dev = &icdev->hdev->device;
 	struct hv_ic_pkt pkt;
-	u32 status;
+	u32 status, need;
 
 	if (hv_ic_parse(icdev->buf, len, &pkt)) {
 		dev_err_ratelimited(dev, "%s IC: malformed packet of %u bytes dropped\n",
@@ -106,17 +85,27 @@ static u32 hv_ic_handle_packet(struct hv_ic_dev *icdev, u32 len, u64 requestid)
 	if (pkt.hdr->icmsgtype == ICMSGTYPE_NEGOTIATE)
 		return hv_ic_do_negotiate(icdev, &pkt, len, requestid);
 
-	if (pkt.hdr->icmsgtype == svc->msgtype) {
-		status = hv_ic_service_status(icdev, &pkt, len);
-	} else {
+	if (pkt.hdr->icmsgtype != svc->msgtype) {
 		dev_err_ratelimited(dev, "%s IC: request of unknown type %u refused\n",
 				    svc->name, pkt.hdr->icmsgtype);
 		status = HV_E_FAIL;
+	} else if (!icdev->negotiated) {
+		dev_err_ratelimited(dev, "%s IC: %s request before a version negotiation refused\n",
+				    svc->name, svc->kind);
+		status = HV_E_FAIL;
+	} else {
+		need = svc->min_body(icdev);
+		if (pkt.body_len < need) {
+			dev_err_ratelimited(dev, "%s IC: %s request of %u bytes too short (body %u bytes, needs %u): dropped\n",
+					    svc->name, svc->kind, len, pkt.body_len, need);
+			return len;
+		}
+		status = svc->handle(icdev, pkt.body, pkt.body_len);
 	}
 	pkt.hdr->status = status;
 	hv_ic_send_answer(icdev, &pkt, len, requestid);
 	/* the answer is on its way before the guest acts on the request */
-	if (status == HV_S_OK && pkt.hdr->icmsgtype == svc->msgtype && svc->answered)
+	if (status == HV_S_OK && svc->answered)
 		svc->answered(icdev);
 	return len;
 }

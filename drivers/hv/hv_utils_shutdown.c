@@ -15,6 +15,10 @@
  * (orderly_reboot()), or for a hibernation sends a "change" uevent with
  * EVENT=hibernate on the device, for a udev rule to run
  * "systemctl hibernate" (the kernel's own hv_utils does the same).
+ *
+ * The log lines start as the in-tree driver's do ("Shutdown request
+ * received - ...", "Sent hibernation uevent"), so that whatever watches a
+ * guest's log for them keeps working.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -76,7 +80,10 @@ static void hv_shutdown_work(struct work_struct *work)
 		orderly_reboot();
 		break;
 	case HV_SHUTDOWN_HIBERNATE:
-		kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, envp);
+		if (kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, envp))
+			dev_err(dev, "cannot send the hibernation uevent\n");
+		else
+			dev_info(dev, "Sent hibernation uevent\n");
 		break;
 	default:
 		break;
@@ -98,26 +105,26 @@ static u32 hv_shutdown_handle(struct hv_ic_dev *icdev, u8 *body, u32 body_len)
 	sd->decided = HV_SHUTDOWN_NONE;
 	switch (flags & ~HV_SHUTDOWN_FLAG_FORCE) {
 	case 0:
-		dev_info(dev, "the host asks for a power off (flags %#x, reason %#x)\n",
+		dev_info(dev, "Shutdown request received - graceful shutdown initiated (flags %#x, reason %#x)\n",
 			 flags, msg->reason_code);
 		sd->decided = HV_SHUTDOWN_POWEROFF;
 		return HV_S_OK;
 	case HV_SHUTDOWN_FLAG_RESTART:
-		dev_info(dev, "the host asks for a restart (flags %#x, reason %#x)\n",
+		dev_info(dev, "Restart request received - graceful restart initiated (flags %#x, reason %#x)\n",
 			 flags, msg->reason_code);
 		sd->decided = HV_SHUTDOWN_RESTART;
 		return HV_S_OK;
 	case HV_SHUTDOWN_FLAG_HIBERNATE:
 		if (!sd->can_hibernate) {
-			dev_warn(dev, "hibernation requested but not supported: refused\n");
+			dev_warn(dev, "Hibernation request received - hibernation not supported by this guest: refused\n");
 			return HV_E_FAIL;
 		}
-		dev_info(dev, "the host asks for a hibernation (flags %#x, reason %#x)\n",
+		dev_info(dev, "Hibernation request received (flags %#x, reason %#x)\n",
 			 flags, msg->reason_code);
 		sd->decided = HV_SHUTDOWN_HIBERNATE;
 		return HV_S_OK;
 	default:
-		dev_err_ratelimited(dev, "shutdown request with invalid flags %#x refused\n",
+		dev_err_ratelimited(dev, "Shutdown request received - Invalid request (flags %#x): refused\n",
 				    flags);
 		return HV_E_FAIL;
 	}
@@ -161,6 +168,7 @@ static void hv_shutdown_remove(struct hv_ic_dev *icdev)
 
 const struct hv_ic_service hv_ic_shutdown_service = {
 	.name = "Shutdown",
+	.kind = "shutdown",
 	.msgtype = ICMSGTYPE_SHUTDOWN,
 	.fw = { hv_shutdown_fw, ARRAY_SIZE(hv_shutdown_fw) },
 	.msg = { hv_shutdown_msg, ARRAY_SIZE(hv_shutdown_msg) },

@@ -91,9 +91,10 @@ static void hv_timesync_to_timespec(u64 time, struct timespec64 *ts)
  * @ts: the device's samples
  * @now: set to the host's UTC time
  *
- * Return: 0; -ESTALE when there is no sample or the last one is older than
- * 600 s of reference time; -ENODEV without a reference counter; -ERANGE if
- * the time does not fit.
+ * Return: 0; -ESTALE when there is no sample, the last one is older than
+ * 600 s of reference time, or the counter now reads less than when the
+ * sample came; -ENODEV without a reference counter; -ERANGE if the time
+ * does not fit.
  */
 int hv_timesync_host_time(struct hv_timesync *ts, struct timespec64 *now)
 {
@@ -111,8 +112,10 @@ int hv_timesync_host_time(struct hv_timesync *ts, struct timespec64 *now)
 
 	if (!valid)
 		return -ESTALE;
-	/* a counter that went backwards: the sample is as young as can be */
-	age = ref_now > ref_time ? ref_now - ref_time : 0;
+	/* a counter that went backwards cannot date the sample either */
+	if (ref_now < ref_time)
+		return -ESTALE;
+	age = ref_now - ref_time;
 	if (age > HV_TS_MAX_AGE)
 		return -ESTALE;
 	if (check_add_overflow(host_time, age, &time))
@@ -259,6 +262,7 @@ static void hv_timesync_remove(struct hv_ic_dev *icdev)
 
 const struct hv_ic_service hv_ic_timesync_service = {
 	.name = "TimeSync",
+	.kind = "timesync",
 	.msgtype = ICMSGTYPE_TIMESYNC,
 	.fw = { hv_timesync_fw, ARRAY_SIZE(hv_timesync_fw) },
 	.msg = { hv_timesync_msg, ARRAY_SIZE(hv_timesync_msg) },
