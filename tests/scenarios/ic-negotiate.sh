@@ -43,13 +43,15 @@ for v in distro ours; do
 	else
 		mod=$(our_module hv_utils)
 	fi
-	has_fcopy=0
+	has_fcopy=0 has_vss=0
 	modinfo -F alias "$mod" | grep -q e34bd134e4dec8419ae76b174977c192 && has_fcopy=1
+	modinfo -F alias "$mod" | grep -q 292efa3523ea364296ae3a6ebacba440 && has_vss=1
 	dmesg -c >/dev/null
 	check "$v: hv_utils loads" hv_utils_load $v
-	want="$sd $ts $hb $vss"
+	want="$sd $ts $hb"
+	[ $has_vss = 1 ] && want="$want $vss"
 	[ $has_fcopy = 1 ] && want="$want $fc"
-	check "$v: shutdown, timesync, heartbeat, VSS$([ $has_fcopy = 1 ] && echo ", fcopy") negotiate" \
+	check "$v: shutdown, timesync, heartbeat$([ $has_vss = 1 ] && echo ", VSS")$([ $has_fcopy = 1 ] && echo ", fcopy") negotiate" \
 		wait_for sh -c "for r in $want; do hvsim ic status \$r | grep -q ' state=ready ' || exit 1; done"
 	for x in "Shutdown:$sd:3.2" "TimeSync:$ts:4.0" "Heartbeat:$hb:3.0" "VSS:$vss:5.0" \
 		 "FCopy:$fc:1.1"; do
@@ -58,6 +60,11 @@ for v in distro ours; do
 		if [ $name = FCopy ] && [ $has_fcopy = 0 ]; then
 			check_output "$v: this hv_utils has no fcopy: the device stays closed" \
 				" open=0 state=closed " hvsim ic status $fc
+			continue
+		fi
+		if [ $name = VSS ] && [ $has_vss = 0 ]; then
+			check_output "$v: this hv_utils has no VSS: the device stays closed" \
+				" open=0 state=closed " hvsim ic status $vss
 			continue
 		fi
 		check_output "$v: host: $name framework 3.0, message $ver" \
