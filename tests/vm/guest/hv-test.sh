@@ -145,10 +145,12 @@ distro_modprobe() {
 # and "ours" (when we built hv_utils). hv_utils_why_not VARIANT says why
 # one is missing; hv_utils_load VARIANT [PARAM=VALUE...] loads it.
 hv_utils_variants() {
-	local v
+	local v list=
 	for v in distro ours; do
-		[ -z "$(hv_utils_why_not $v)" ] && echo $v
+		[ -z "$(hv_utils_why_not $v)" ] && list="$list $v"
 	done
+	# one line, space-separated: scenarios take the last with ${list##* }
+	echo $list
 }
 hv_utils_why_not() {
 	case $1 in
