@@ -21,9 +21,6 @@
 #else
 #include <stddef.h>
 #include "user/hv_user_types.h"
-#ifndef __packed
-#define __packed __attribute__((packed))
-#endif
 #endif
 
 /* A version as code handles it: major in the high half (as Linux does). */
@@ -415,12 +412,12 @@ static_assert(sizeof(struct hv_ic_shutdown) == 2060);
 static_assert(HV_IC_BODY_OFF(struct hv_ic_shutdown, timeout_seconds) == 32);
 static_assert(HV_IC_BODY_OFF(struct hv_ic_shutdown, flags) == 36);
 static_assert(HV_IC_BODY_OFF(struct hv_ic_shutdown, display_message) == 40);
-static_assert(HV_IC_TIMESYNC_V3_MIN == offsetof(struct hv_ic_timesync_v3, flags) + 1);
+static_assert(offsetof(struct hv_ic_timesync_v3, flags) + 1 == HV_IC_TIMESYNC_V3_MIN);
 static_assert(sizeof(struct hv_ic_timesync_v3) == 28);
 static_assert(HV_IC_BODY_OFF(struct hv_ic_timesync_v3, childtime) == 36);
 static_assert(HV_IC_BODY_OFF(struct hv_ic_timesync_v3, roundtriptime) == 44);
 static_assert(HV_IC_BODY_OFF(struct hv_ic_timesync_v3, flags) == 52);
-static_assert(HV_IC_TIMESYNC_V4_MIN == offsetof(struct hv_ic_timesync_v4, reserved) + 3);
+static_assert(offsetof(struct hv_ic_timesync_v4, reserved) + 3 == HV_IC_TIMESYNC_V4_MIN);
 static_assert(sizeof(struct hv_ic_timesync_v4) == 24);
 static_assert(HV_IC_BODY_OFF(struct hv_ic_timesync_v4, vmreferencetime) == 36);
 static_assert(HV_IC_BODY_OFF(struct hv_ic_timesync_v4, flags) == 44);

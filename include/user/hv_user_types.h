@@ -15,6 +15,10 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 
+#ifndef __packed
+#define __packed __attribute__((packed))
+#endif
+
 #ifndef static_assert
 #define static_assert _Static_assert
 #endif

@@ -244,8 +244,8 @@ int hvsim_control(char *cmd, size_t len)
 	else if (!strcmp(argv[0], "ic"))
 		ret = hvsim_cmd_ic(argc, argv);
 	else
-		hvsim_cmd_fail("unknown command '%s' (offer, subchannels, rescind, fault, hvsock, ic)",
-			       argv[0]);
+		hvsim_cmd_fail("unknown command '%s' (%s)", argv[0],
+			       "offer, subchannels, rescind, fault, hvsock, ic");
 out:
 	mutex_unlock(&hvsim.lock);
 	return ret;

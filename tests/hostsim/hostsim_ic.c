@@ -391,17 +391,36 @@ static void hvsim_ic_run_svc(struct hvsim_chan *c, int svc)
 	hvsim_ic_rearm(c, ic);
 }
 
-#define HVSIM_IC_RUN(fn, svc)				\
-void fn(struct hvsim_chan *c)				\
-{							\
-	hvsim_ic_run_svc(c, svc);			\
+/* The run handlers of the IC classes (struct hvsim_class.run). */
+void hvsim_ic_run_shutdown(struct hvsim_chan *c)
+{
+	hvsim_ic_run_svc(c, HVSIM_IC_SHUTDOWN_SVC);
 }
-HVSIM_IC_RUN(hvsim_ic_run_shutdown, HVSIM_IC_SHUTDOWN_SVC)
-HVSIM_IC_RUN(hvsim_ic_run_timesync, HVSIM_IC_TIMESYNC_SVC)
-HVSIM_IC_RUN(hvsim_ic_run_heartbeat, HVSIM_IC_HEARTBEAT_SVC)
-HVSIM_IC_RUN(hvsim_ic_run_kvp, HVSIM_IC_KVP_SVC)
-HVSIM_IC_RUN(hvsim_ic_run_vss, HVSIM_IC_VSS_SVC)
-HVSIM_IC_RUN(hvsim_ic_run_fcopy, HVSIM_IC_FCOPY_SVC)
+
+void hvsim_ic_run_timesync(struct hvsim_chan *c)
+{
+	hvsim_ic_run_svc(c, HVSIM_IC_TIMESYNC_SVC);
+}
+
+void hvsim_ic_run_heartbeat(struct hvsim_chan *c)
+{
+	hvsim_ic_run_svc(c, HVSIM_IC_HEARTBEAT_SVC);
+}
+
+void hvsim_ic_run_kvp(struct hvsim_chan *c)
+{
+	hvsim_ic_run_svc(c, HVSIM_IC_KVP_SVC);
+}
+
+void hvsim_ic_run_vss(struct hvsim_chan *c)
+{
+	hvsim_ic_run_svc(c, HVSIM_IC_VSS_SVC);
+}
+
+void hvsim_ic_run_fcopy(struct hvsim_chan *c)
+{
+	hvsim_ic_run_svc(c, HVSIM_IC_FCOPY_SVC);
+}
 
 /**
  * hvsim_ic_forget() - a device left the table: forget its relid's IC state
@@ -485,8 +504,9 @@ static int hvsim_ic_cmd_versions(int argc, char **argv)
 			if (!strncmp(argv[i], "msg=", 4) && !v.n_msg &&
 			    !hv_ic_host_parse_versions(argv[i] + 4, v.msg, &v.n_msg))
 				continue;
-			hvsim_cmd_fail("bad version list '%s': want fw=M.m[,M.m...] and msg=M.m[,M.m...], 1 to %d each",
-				       argv[i], HV_IC_HOST_MAX_VERSIONS);
+			hvsim_cmd_fail("bad version list '%s': want %s, 1 to %d versions each",
+				       argv[i], "fw=M.m[,M.m...] and msg=M.m[,M.m...]",
+				       HV_IC_HOST_MAX_VERSIONS);
 			return -EINVAL;
 		}
 		if (!v.n_fw || !v.n_msg) {
@@ -576,7 +596,8 @@ static int hvsim_ic_parse_params(int argc, char **argv, enum hvsim_ic_kind kind,
 		if (!strcmp(argv[i], "relid"))
 			ret = kstrtou32(val, 10, &p->relid);
 		else if (!strcmp(argv[i], "tmo"))
-			ret = kstrtou32(val, 10, &p->tmo) ?: (!p->tmo || p->tmo > HVSIM_IC_MAX_TIMEOUT_MS);
+			ret = kstrtou32(val, 10, &p->tmo) ?:
+			      (!p->tmo || p->tmo > HVSIM_IC_MAX_TIMEOUT_MS);
 		else if (shut && !strcmp(argv[i], "flags"))
 			ret = kstrtou32(val, 0, &p->flags);
 		else if (shut && !strcmp(argv[i], "reason"))

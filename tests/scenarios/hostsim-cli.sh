@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# hvsim fault / channels / hvsock against the host, no guest.
+# hvsim fault / channels / hvsock / ic / shutdown / heartbeat / time
+# against the host, no guest: output formats, refusals (exit 1 with the
+# host's reason) and bad usage (exit 2).
 # tools: hvsim
 # binaries: kmod
 # timeout: 120
@@ -46,5 +48,55 @@ check_output "data longer than 96 bytes is refused" "at most 96 bytes" \
 	hvsim hvsock connect 5000 "$(printf '%097d' 0)"
 check "hvsim --help documents hvsock connect" \
 	sh -c "hvsim --help | grep -q 'hvsock connect \[-t SECONDS\] PORT \[DATA\]'"
+# integration services, no guest
+check_output "ic status lists the kvp device, closed" \
+	"^relid=$k class=kvp open=0 state=closed fw=- msg=- offered_fw=- offered_msg=- sessions=0 requests=0 answers=0 timeouts=0 bad_answers=0 bad_pkts=0 unsolicited=0 aborted=0 no_version=0 outstanding=0 last_bad=-\$" \
+	hvsim ic status $k
+check_output "ic status CLASS" "^relid=$k class=kvp " hvsim ic status kvp
+check_output "ic status of a class without devices exits 1" "^1$" rc hvsim ic status shutdown
+check_output "ic versions shows the defaults (§6.4)" \
+	"^class=shutdown fw=1\.0,3\.0 msg=1\.0,3\.0,3\.1,3\.2 auto_ms=0\$" hvsim ic versions shutdown
+check "ic versions sets a list" hvsim ic versions timesync --fw 3.0 --msg 4.0,3.0
+check_output "... shown in offer order" "^class=timesync fw=3\.0 msg=4\.0,3\.0 auto_ms=0\$" \
+	hvsim ic versions timesync
+check "ic versions --default" hvsim ic versions timesync --default
+check_output "... restores it" "^class=timesync fw=1\.0,3\.0 msg=1\.0,3\.0,4\.0 auto_ms=0\$" \
+	hvsim ic versions timesync
+check_output "ic versions of no IC class: refused with the reason" "'echo' is no IC class" \
+	hvsim ic versions echo --fw 1.0 --msg 1.0
+check_output "a malformed version list: refused with the reason" "bad version list 'fw=1\.0\.0'" \
+	hvsim ic versions shutdown --fw 1.0.0 --msg 1.0
+check_output "nine versions: refused" "^1$" rc hvsim ic versions shutdown --fw 1.0 \
+	--msg 1.0,1.1,1.2,1.3,1.4,1.5,1.6,1.7,1.8
+check_output "shutdown without a guest: refused, saying why" \
+	"no open shutdown channel with agreed versions" hvsim shutdown --timeout 1000
+check_output "... exit 1" "^1$" rc hvsim shutdown --timeout 1000
+check_output "heartbeat on a relid that is no heartbeat channel: refused" \
+	"relid $k is no open heartbeat channel" hvsim heartbeat --relid $k --timeout 1000
+check_output "heartbeat --auto below 10 ms: refused" "bad period '5'" hvsim heartbeat --auto 5
+check "heartbeat --auto 100" hvsim heartbeat --auto 100
+check_output "... shown in ic versions" "^class=heartbeat .* auto_ms=100\$" hvsim ic versions heartbeat
+check "heartbeat --auto off" hvsim heartbeat --auto off
+check_output "time refclock --skew +1s" "^refclock=[0-9]+ skew_100ns=10000000 host_time=[0-9]+\$" \
+	hvsim time refclock --skew +1s
+check_output "time refclock --skew -250ms" "^refclock=[0-9]+ skew_100ns=-2500000 " \
+	hvsim time refclock --skew -250ms
+check "time refclock --skew 0" hvsim time refclock --skew 0
+check_output "the host's clock is CLOCK_REALTIME in 100 ns since 1601" "^ok\$" sh -c \
+	'h=$(hvsim time refclock | sed "s/.*host_time=//"); n=$(date +%s); awk -v h=$h -v n=$n "BEGIN { d = (h - 116444736000000000) / 1e7 - n; if (d < 0) d = -d; print (d < 5 ? \"ok\" : d) }"'
+check_output "the control file names a bad ic parameter" "bad parameter 'bogus' for ic shutdown" \
+	sh -c "echo 'ic shutdown bogus=1' >/sys/kernel/debug/hv_hostsim/control; cat /sys/kernel/debug/hv_hostsim/last_error"
+check_output "... and a bad value" "bad value '41' for len" \
+	sh -c "echo 'ic heartbeat len=41' >/sys/kernel/debug/hv_hostsim/control; cat /sys/kernel/debug/hv_hostsim/last_error"
+for bad in "ic" "ic bogus" "ic versions" "ic versions shutdown --fw 1.0" \
+	"ic status 1 2" "shutdown --bogus" "shutdown --reboot --hibernate" \
+	"shutdown --flags 1 --force" "shutdown --len 0" "shutdown --len 2061" \
+	"heartbeat --count 0" "heartbeat --len 41" "heartbeat --auto" "heartbeat --seq x" \
+	"time" "time warp" "time sync --offset 5x" "time sync --offset" \
+	"time refclock --skew" "time auto" "shutdown --timeout 0"; do
+	check_output "hvsim $bad: bad usage, exit 2" "^2$" rc hvsim $bad
+done
+check "hvsim --help documents the integration services" \
+	sh -c "hvsim --help | grep -q 'time refclock \[--skew D\]'"
 check "rmmod" rmmod hv_hostsim
 done_testing

@@ -165,6 +165,17 @@ hv_utils_why_not() {
 		esac ;;
 	esac
 }
+# True when hv_utils variant $1 checks the length of the host's messages:
+# ours always; the distro's from Linux 5.12 on (5.10's reads its buffer
+# whatever the packet's length).
+hv_utils_checks_length() {
+	local major minor
+	[ "$1" = ours ] && return 0
+	major=${HV_KVER%%.*}
+	minor=${HV_KVER#*.}
+	minor=${minor%%[.-]*}
+	[ "$major" -gt 5 ] || { [ "$major" = 5 ] && [ "$minor" -ge 12 ]; }
+}
 hv_utils_load() {
 	local v=$1
 	shift
