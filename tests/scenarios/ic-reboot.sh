@@ -3,9 +3,9 @@
 # hv_utils of the variants present (ours if built, else the distro's on our
 # VMBus), a restart request (flags 2) is answered S_OK, the guest's kernel
 # runs /sbin/reboot (orderly_reboot), and the harness checks the reboot
-# itself. Not on sid: no hv_utils runs there yet.
+# itself. On sid only ours runs (the distro's cannot use our test core).
 # ends: reboot
-# kernels: bullseye bookworm trixie debug
+# kernels: bullseye bookworm trixie sid debug
 # modules: hv_utils?
 # tools: hvsim
 # binaries: kmod

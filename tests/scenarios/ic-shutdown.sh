@@ -8,10 +8,9 @@
 # hibernate answered S_OK or E_FAIL as the guest's ACPI S4 allows. Last, a
 # real power-off: status S_OK, the guest's kernel runs /sbin/poweroff
 # (orderly_poweroff), and the harness checks the power-off itself.
-# Not on sid: no hv_utils runs there yet (the distro's cannot use our test
-# core; add sid when ours is built for it).
+# On sid only ours runs (the distro's cannot use our test core).
 # ends: poweroff
-# kernels: bullseye bookworm trixie debug
+# kernels: bullseye bookworm trixie sid debug
 # modules: hv_utils?
 # tools: hvsim
 # binaries: kmod

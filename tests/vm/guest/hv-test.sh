@@ -123,18 +123,20 @@ distro_module() {
 # after it) even where ours exists: ours sit in updates/dkms and win for
 # modprobe. Its dependencies are loaded with modprobe (so hv_vmbus is ours
 # where we have it), then the module itself with insmod from kernel/.
+# depmod lists one module per name, ours where we have one, so the distro's
+# file and dependencies come from the file itself, not from modules.dep.
 distro_modprobe() {
-	local name=$1 line dep
+	local name=$1 file dep
 	shift
-	line=$(grep -E "^kernel/([^:]*/)?${name//[-_]/[-_]}\.ko:" "$HV_MODDIR/modules.dep") || {
-		echo "distro_modprobe: no distro $name in $HV_MODDIR/modules.dep" >&2
+	file=$(distro_module "$name")
+	[ -n "$file" ] || {
+		echo "distro_modprobe: no distro $name under $HV_MODDIR/kernel" >&2
 		return 1
 	}
-	for dep in ${line#*:}; do
-		dep=${dep##*/}
-		modprobe "${dep%.ko}" || return 1
+	for dep in $(modinfo -F depends "$file" | tr ',' ' '); do
+		modprobe "$dep" || return 1
 	done
-	insmod "$HV_MODDIR/${line%%:*}" "$@"
+	insmod "$file" "$@"
 }
 
 # The hv_utils builds a scenario of the integration services runs against,
@@ -143,10 +145,12 @@ distro_modprobe() {
 # and "ours" (when we built hv_utils). hv_utils_why_not VARIANT says why
 # one is missing; hv_utils_load VARIANT [PARAM=VALUE...] loads it.
 hv_utils_variants() {
-	local v
+	local v list=
 	for v in distro ours; do
-		[ -z "$(hv_utils_why_not $v)" ] && echo $v
+		[ -z "$(hv_utils_why_not $v)" ] && list="$list $v"
 	done
+	# one line, space-separated: scenarios take the last with ${list##* }
+	echo $list
 }
 hv_utils_why_not() {
 	case $1 in

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_utils: the IC framework's channel side - read each host packet into
+ * the device's private buffer, check it, hand it to version negotiation or
+ * to the service, and answer it.
+ *
+ * Every answer is the request rewritten in place (Linux and FreeBSD do the
+ * same): same pipe header, versions and transaction id, flags
+ * TRANSACTION|RESPONSE, the status set, sent in-band with the request's
+ * VMBus transaction id and no completion requested. Packets whose headers
+ * do not hold together, and requests whose body is too short for the
+ * service, are dropped with a rate-limited message and not answered (as
+ * Linux drops short ones; the host times out). Other requests the guest
+ * cannot act on are answered HV_E_FAIL: an unknown message type, a service
+ * request before any version was agreed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hyperv.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "hv_utils.h"
+
+/* Send the answer now in the buffer: @len bytes from its start. */
+static int hv_ic_send_answer(struct hv_ic_dev *icdev, struct hv_ic_pkt *pkt, u32 len,
+			     u64 requestid)
+{
+	int ret;
+
+	pkt->hdr->icflags = HV_IC_ANSWER_FLAGS;
+	ret = vmbus_sendpacket(icdev->hdev->channel, icdev->buf, len, requestid,
+			       VM_PKT_DATA_INBAND, 0);
+	if (ret)
+		dev_err_ratelimited(&icdev->hdev->device,
+				    "cannot answer the host (type %u): %d\n",
+				    pkt->hdr->icmsgtype, ret);
+	return ret;
+}
+
+/* A negotiation request: choose versions, answer, log the outcome. */
+static u32 hv_ic_do_negotiate(struct hv_ic_dev *icdev, struct hv_ic_pkt *pkt, u32 len,
+			      u64 requestid)
+{
+	const struct hv_ic_service *svc = icdev->svc;
+	struct device *dev = &icdev->hdev->device;
+	struct ic_version fw, msg;
+
+	switch (hv_ic_negotiate(pkt, &svc->fw, &svc->msg, &fw, &msg)) {
+	case HV_IC_NEGO_MATCH:
+		icdev->fw_version = fw;
+		icdev->msg_version = msg;
+		icdev->negotiated = true;
+		dev_info(dev, "%s IC version %u.%u\n", svc->name, msg.major, msg.minor);
+		break;
+	case HV_IC_NEGO_NO_MATCH:
+		icdev->negotiated = false;
+		dev_warn(dev, "%s IC: no common version with the host\n", svc->name);
+		break;
+	case HV_IC_NEGO_MALFORMED:
+		icdev->negotiated = false;
+		dev_err_ratelimited(dev, "%s IC: malformed negotiation request (%u bytes)\n",
+				    svc->name, len);
+		break;
+	}
+	/* the answer's icmsgsize covers a fixed part + 2 versions: send that much */
+	len = max_t(u32, len, HV_IC_HDR_LEN + HV_IC_NEGO_ANSWER_LEN);
+	hv_ic_send_answer(icdev, pkt, len, requestid);
+	return len;
+}
+
+/* One packet of @len bytes in the buffer. Returns how many bytes it dirtied. */
+static u32 hv_ic_handle_packet(struct hv_ic_dev *icdev, u32 len, u64 requestid)
+{
+	const struct hv_ic_service *svc = icdev->svc;
+	struct device *dev = &icdev->hdev->device;
+	struct hv_ic_pkt pkt;
+	u32 status, need;
+
+	if (hv_ic_parse(icdev->buf, len, &pkt)) {
+		dev_err_ratelimited(dev, "%s IC: malformed packet of %u bytes dropped\n",
+				    svc->name, len);
+		return len;
+	}
+	if (pkt.hdr->icmsgtype == ICMSGTYPE_NEGOTIATE)
+		return hv_ic_do_negotiate(icdev, &pkt, len, requestid);
+
+	if (pkt.hdr->icmsgtype != svc->msgtype) {
+		dev_err_ratelimited(dev, "%s IC: request of unknown type %u refused\n",
+				    svc->name, pkt.hdr->icmsgtype);
+		status = HV_E_FAIL;
+	} else if (!icdev->negotiated) {
+		dev_err_ratelimited(dev, "%s IC: %s request before a version negotiation refused\n",
+				    svc->name, svc->kind);
+		status = HV_E_FAIL;
+	} else {
+		need = svc->min_body(icdev);
+		if (pkt.body_len < need) {
+			dev_err_ratelimited(dev, "%s IC: %s request of %u bytes too short (body %u bytes, needs %u): dropped\n",
+					    svc->name, svc->kind, len, pkt.body_len, need);
+			return len;
+		}
+		status = svc->handle(icdev, pkt.body, pkt.body_len);
+	}
+	pkt.hdr->status = status;
+	hv_ic_send_answer(icdev, &pkt, len, requestid);
+	/* the answer is on its way before the guest acts on the request */
+	if (status == HV_S_OK && svc->answered)
+		svc->answered(icdev);
+	return len;
+}
+
+/**
+ * hv_ic_channel_callback() - drain an IC channel (VMBus channel callback)
+ * @context: the struct hv_ic_dev of the channel
+ *
+ * Reads packets until the ring is empty, each into the zeroed private
+ * buffer, which is as large as the ring's data area so that any packet the
+ * host can write fits (a packet left in the ring would stop it for good).
+ */
+void hv_ic_channel_callback(void *context)
+{
+	struct hv_ic_dev *icdev = context;
+	struct vmbus_channel *channel = icdev->hdev->channel;
+	u32 len, dirty;
+	u64 requestid;
+	int ret;
+
+	for (;;) {
+		len = 0;
+		ret = vmbus_recvpacket(channel, icdev->buf, icdev->buf_len, &len, &requestid);
+		if (ret) {
+			dev_err_ratelimited(&icdev->hdev->device, "%s IC: cannot read the channel: %d\n",
+					    icdev->svc->name, ret);
+			return;
+		}
+		if (!len)
+			return;
+		if (len > icdev->buf_len) {
+			/* the core refuses that (-ENOBUFS); do not trust it either */
+			memset(icdev->buf, 0, icdev->buf_len);
+			continue;
+		}
+		dirty = hv_ic_handle_packet(icdev, len, requestid);
+		memset(icdev->buf, 0, min(dirty, icdev->buf_len));
+	}
+}
