@@ -302,8 +302,8 @@ void hvsim_st_faults(struct hvsim_st_chan *c, u32 other_relid)
 	ST_CHECK(hvsim_st_cmd("fault 99 drop 1") == -EINVAL && hvsim_st_error_has("no such relid"),
 		 "a fault on no device is refused");
 	ST_CHECK(hvsim_st_cmd("fault %u drop 1", other_relid) == -EINVAL &&
-		 hvsim_st_error_has("no host side"),
-		 "a fault on a device without host side is refused");
+		 hvsim_st_error_has("echo devices only"),
+		 "a fault on a device other than echo is refused");
 	ST_CHECK(hvsim_st_cmd("fault %u delay 60001", relid) == -EINVAL &&
 		 hvsim_st_error_has("want 0 to 60000"), "a delay over a minute is refused");
 	ST_CHECK(hvsim_st_cmd("fault %u drop x", relid) == -EINVAL, "a count must be a number");
