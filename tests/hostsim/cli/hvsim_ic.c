@@ -8,6 +8,7 @@
  * answer, the channel closed).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
@@ -155,6 +156,18 @@ static int make_request(int argc, char **argv, unsigned int timeout_ms)
 	return 1;
 }
 
+/* Append a "key=value" word, formatted into its own slot of @bufs. */
+static void add_word(char **words, int *n, char *bufs, const char *fmt, ...)
+{
+	char *b = bufs + *n * 48;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(b, 48, fmt, ap);
+	va_end(ap);
+	words[(*n)++] = b;
+}
+
 /* Common request options; returns how many words it took (0: not one). */
 static int request_option(int argc, char **argv, char **words, int *n, char *bufs,
 			  unsigned int *timeout_ms)
@@ -207,31 +220,23 @@ void shutdown_command(int argc, char **argv)
 			flags |= 1;
 		} else if (i + 1 < argc && !strcmp(argv[i], "--flags")) {
 			raw = 1;
-			snprintf(bufs + n * 48, 48, "flags=%llu",
+			add_word(words, &n, bufs, "flags=%llu",
 				 parse_number("flags", argv[i + 1], 0xffffffffULL));
-			words[n] = bufs + n * 48;
-			n++;
 			used = 2;
 		} else if (i + 1 < argc && !strcmp(argv[i], "--reason")) {
-			snprintf(bufs + n * 48, 48, "reason=%llu",
+			add_word(words, &n, bufs, "reason=%llu",
 				 parse_number("reason", argv[i + 1], 0xffffffffULL));
-			words[n] = bufs + n * 48;
-			n++;
 			used = 2;
 		} else if (i + 1 < argc && !strcmp(argv[i], "--timeout-secs")) {
-			snprintf(bufs + n * 48, 48, "secs=%llu",
+			add_word(words, &n, bufs, "secs=%llu",
 				 parse_number("timeout-secs", argv[i + 1], 0xffffffffULL));
-			words[n] = bufs + n * 48;
-			n++;
 			used = 2;
 		} else if (i + 1 < argc && !strcmp(argv[i], "--len")) {
 			unsigned long long len = parse_number("len", argv[i + 1], 2060);
 
 			if (!len)
 				bad_usage("bad len '0': want 1 to 2060 body bytes");
-			snprintf(bufs + n * 48, 48, "len=%llu", len);
-			words[n] = bufs + n * 48;
-			n++;
+			add_word(words, &n, bufs, "len=%llu", len);
 			used = 2;
 		} else {
 			bad_usage("shutdown: bad option '%s'", argv[i]);
@@ -241,11 +246,8 @@ void shutdown_command(int argc, char **argv)
 	}
 	if (raw && (flags || kind))
 		bad_usage("--flags excludes --reboot, --hibernate and --force");
-	if (!raw) {
-		snprintf(bufs + n * 48, 48, "flags=%llu", flags);
-		words[n] = bufs + n * 48;
-		n++;
-	}
+	if (!raw)
+		add_word(words, &n, bufs, "flags=%llu", flags);
 	exit(make_request(n, words, timeout_ms));
 }
 
@@ -284,18 +286,14 @@ void heartbeat_command(int argc, char **argv)
 			if (!count)
 				bad_usage("bad count '0': want 1 to 1000000");
 		} else if (i + 1 < argc && !strcmp(argv[i], "--seq")) {
-			snprintf(bufs + n * 48, 48, "seq=%llu",
+			add_word(words, &n, bufs, "seq=%llu",
 				 parse_number("seq", argv[i + 1], ~0ULL));
-			words[n] = bufs + n * 48;
-			n++;
 		} else if (i + 1 < argc && !strcmp(argv[i], "--len")) {
 			unsigned long long len = parse_number("len", argv[i + 1], 40);
 
 			if (!len)
 				bad_usage("bad len '0': want 1 to 40 body bytes");
-			snprintf(bufs + n * 48, 48, "len=%llu", len);
-			words[n] = bufs + n * 48;
-			n++;
+			add_word(words, &n, bufs, "len=%llu", len);
 		} else {
 			bad_usage("heartbeat: bad option '%s'", argv[i]);
 		}
@@ -356,10 +354,8 @@ void time_command(int argc, char **argv)
 			continue;
 		used = 2;
 		if (i + 1 < argc && !strcmp(argv[i], "--offset")) {
-			snprintf(bufs + n * 48, 48, "offset=%lld",
+			add_word(words, &n, bufs, "offset=%lld",
 				 duration_ns("offset", argv[i + 1]));
-			words[n] = bufs + n * 48;
-			n++;
 		} else {
 			bad_usage("time %s: bad option '%s'", argv[0], argv[i]);
 		}
