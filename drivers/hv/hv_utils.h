@@ -99,9 +99,10 @@ typedef u32 (*hv_ic_fill_t)(void *ctx, u8 *body, u32 body_len);
  * @deadline: jiffies at which the held packet times out
  * @timeout: runs at @deadline
  * @send: sends an answer on the channel
+ * @send_ctx: passed to @send
  * @timed_out: optional, told (process context, no lock held) after a timeout
  *	answer went out
- * @ctx: passed to @send and @timed_out
+ * @ctx: passed to @timed_out
  * @answers: answers sent (after a daemon reply or a timeout)
  * @timeouts: of which timeouts
  */
@@ -116,6 +117,7 @@ struct hv_ic_req {
 	unsigned long deadline;
 	struct delayed_work timeout;
 	int (*send)(void *ctx, void *buf, u32 len, u64 requestid);
+	void *send_ctx;
 	void (*timed_out)(void *ctx, enum hv_ic_held_kind kind);
 	void *ctx;
 	unsigned int answers;
@@ -123,7 +125,7 @@ struct hv_ic_req {
 };
 
 int hv_ic_req_init(struct hv_ic_req *req, u32 buf_len,
-		   int (*send)(void *ctx, void *buf, u32 len, u64 requestid),
+		   int (*send)(void *ctx, void *buf, u32 len, u64 requestid), void *send_ctx,
 		   void (*timed_out)(void *ctx, enum hv_ic_held_kind kind), void *ctx);
 int hv_ic_req_hold(struct hv_ic_req *req, const u8 *pkt, u32 len, u64 requestid,
 		   enum hv_ic_held_kind kind, unsigned int timeout_ms);

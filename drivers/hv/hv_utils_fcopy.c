@@ -274,7 +274,7 @@ static int hv_fcopy_probe(struct hv_ic_dev *icdev)
 		return -ENOMEM;
 	fc->icdev = icdev;
 	spin_lock_init(&fc->lock);
-	ret = hv_ic_req_init(&fc->req, icdev->buf_len, hv_ic_send, hv_fcopy_timed_out, fc);
+	ret = hv_ic_req_init(&fc->req, icdev->buf_len, hv_ic_send, icdev, hv_fcopy_timed_out, fc);
 	if (ret)
 		goto err_free;
 	icdev->priv = fc;

@@ -271,7 +271,7 @@ static int hv_kvp_probe(struct hv_ic_dev *icdev)
 	ret = -ENOMEM;
 	if (!kvp->to_daemon || !kvp->reply)
 		goto err_free;
-	ret = hv_ic_req_init(&kvp->req, icdev->buf_len, hv_ic_send, hv_kvp_timed_out, kvp);
+	ret = hv_ic_req_init(&kvp->req, icdev->buf_len, hv_ic_send, icdev, hv_kvp_timed_out, kvp);
 	if (ret)
 		goto err_free;
 	/* the callbacks may run as soon as the device exists */

@@ -35,7 +35,7 @@ static void hv_ic_req_send_locked(struct hv_ic_req *req, u32 status)
 	if (status != HV_IC_KEEP_STATUS)
 		hdr->status = status;
 	hdr->icflags = HV_IC_ANSWER_FLAGS;
-	req->send(req->ctx, req->buf, req->len, req->requestid);
+	req->send(req->send_ctx, req->buf, req->len, req->requestid);
 	req->answers++;
 	req->kind = HV_IC_HELD_NONE;
 	memset(req->buf, 0, req->len);
@@ -71,13 +71,14 @@ static void hv_ic_req_timeout(struct work_struct *work)
  * @req: the slot
  * @buf_len: largest packet it may hold
  * @send: sends an answer on the channel (called with the slot's lock held)
+ * @send_ctx: passed to @send
  * @timed_out: optional, told after a timeout answer went out
- * @ctx: passed to @send and @timed_out
+ * @ctx: passed to @timed_out
  *
  * Return: 0 or -ENOMEM.
  */
 int hv_ic_req_init(struct hv_ic_req *req, u32 buf_len,
-		   int (*send)(void *ctx, void *buf, u32 len, u64 requestid),
+		   int (*send)(void *ctx, void *buf, u32 len, u64 requestid), void *send_ctx,
 		   void (*timed_out)(void *ctx, enum hv_ic_held_kind kind), void *ctx)
 {
 	memset(req, 0, sizeof(*req));
@@ -88,6 +89,7 @@ int hv_ic_req_init(struct hv_ic_req *req, u32 buf_len,
 	spin_lock_init(&req->lock);
 	INIT_DELAYED_WORK(&req->timeout, hv_ic_req_timeout);
 	req->send = send;
+	req->send_ctx = send_ctx;
 	req->timed_out = timed_out;
 	req->ctx = ctx;
 	return 0;

@@ -270,7 +270,7 @@ static int hv_vss_probe(struct hv_ic_dev *icdev)
 		return -ENOMEM;
 	vss->icdev = icdev;
 	spin_lock_init(&vss->lock);
-	ret = hv_ic_req_init(&vss->req, icdev->buf_len, hv_ic_send, hv_vss_timed_out, vss);
+	ret = hv_ic_req_init(&vss->req, icdev->buf_len, hv_ic_send, icdev, hv_vss_timed_out, vss);
 	if (ret)
 		goto err_free;
 	icdev->priv = vss;
