@@ -107,7 +107,7 @@ typedef u32 (*hv_ic_fill_t)(void *ctx, u8 *body, u32 body_len);
  * @timeouts: of which timeouts
  */
 struct hv_ic_req {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects the fields below */
 	u8 *buf;
 	u32 buf_len;
 	u32 len;
@@ -241,8 +241,10 @@ int hv_utf8_to_utf16le(const char *in, u32 in_size, u8 *out, u32 out_units);
 u32 hv_kvp_to_daemon(const u8 *body, u32 body_len, struct hv_kvp_msg *out);
 u32 hv_kvp_to_host(const struct hv_kvp_msg *reply, int reg_op, u8 *body, u32 body_len);
 
-/* VSS and fcopy requests as the kernel sees them (hv_utils_vss.c, _fcopy.c) */
+/* VSS and fcopy requests as the kernel sees them (hv_utils_vss_msg.c, hv_utils_fcopy_msg.c) */
 u32 hv_vss_check(u8 *body, u32 body_len);
+/* The largest message hv_utils passes to the fcopy daemon. */
+#define HV_FCOPY_MAX_MSG sizeof(struct hv_do_fcopy)
 u32 hv_fcopy_to_daemon(const u8 *body, u32 body_len, void *out, u32 *out_len);
 
 extern const struct hv_ic_service hv_ic_kvp_service;

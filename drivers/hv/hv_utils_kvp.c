@@ -52,7 +52,7 @@ struct hv_kvp {
 	struct hv_ic_dev *icdev;
 	struct hv_ut *ut;
 	struct hv_ic_req req;
-	spinlock_t lock;
+	spinlock_t lock;	/* protects the daemon state below */
 	enum hv_kvp_daemon_state state;
 	int reg_op;
 	unsigned int late;

@@ -5,13 +5,13 @@
  *
  * It serves shutdown, time synchronization (with the "hyperv" PTP clock),
  * heartbeat, and through their daemons KVP, VSS and file copy
- * (/dev/vmbus/hv_kvp, hv_vss, hv_fcopy). The module has the in-tree module's name so that, installed by
- * dkms, it replaces the distro's; it uses only the public client API of
- * <linux/hyperv.h>, so it runs on our hv_vmbus and on a kernel's built-in
- * VMBus alike.
+ * (/dev/vmbus/hv_kvp, hv_vss, hv_fcopy). The module has the in-tree
+ * module's name so that, installed by dkms, it replaces the distro's; it
+ * uses only the public client API of <linux/hyperv.h>, so it runs on our
+ * hv_vmbus and on a kernel's built-in VMBus alike.
  *
  * Each device gets its channel opened in direct-read mode with 12 KiB rings
- * (as Linux) and a private receive buffer as large as the inbound ring's
+ * (as Linux; VSS 20 KiB, so that its largest messages can be read) and a private receive buffer as large as the inbound ring's
  * data area; hv_utils_ic.c reads and answers, the service files act.
  *
  * Module parameters:
@@ -66,7 +66,11 @@ static bool hv_fcopy_claimed(struct device *dev)
 		return true;
 	if (strcmp(hv_fcopy_mode, "auto"))
 		dev_warn(dev, "fcopy=%s unknown, taken as auto\n", hv_fcopy_mode);
-	return LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0);
+#ifdef HV_FCOPY_MOVED_TO_UIO
+	return false;
+#else
+	return true;
+#endif
 }
 
 static const struct hv_vmbus_device_id hv_utils_id_table[] = {

@@ -17,8 +17,6 @@
  * deadline under the lock: a stale run (the request it was armed for was
  * answered, another held since) re-arms itself or does nothing.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/hyperv.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
