@@ -11,8 +11,9 @@
  * hv_vmbus and on a kernel's built-in VMBus alike.
  *
  * Each device gets its channel opened in direct-read mode with 12 KiB rings
- * (as Linux; VSS 20 KiB, so that its largest messages can be read) and a private receive buffer as large as the inbound ring's
- * data area; hv_utils_ic.c reads and answers, the service files act.
+ * (as Linux; VSS 20 KiB, so that its largest messages can be read) and a
+ * private receive buffer as large as the inbound ring's data area;
+ * hv_utils_ic.c reads and answers, the service files act.
  *
  * Module parameters:
  *   timesync_implicit  treat a time SAMPLE as a SYNC when the guest clock is
