@@ -21,6 +21,11 @@
 /* Pipe header + IC header: where the body of an IC message starts. */
 #define HV_IC_HDR_LEN (sizeof(struct vmbuspipe_hdr) + sizeof(struct icmsg_hdr))
 
+/* The file copy message type (5.10's <linux/hyperv.h> does not name it). */
+#ifndef ICMSGTYPE_FCOPY
+#define ICMSGTYPE_FCOPY 7
+#endif
+
 /* Most versions of each kind a negotiation request may list (as Linux). */
 #define HV_IC_MAX_VER_COUNT 100
 
