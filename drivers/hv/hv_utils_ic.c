@@ -13,6 +13,12 @@
  * Linux drops short ones; the host times out). Other requests the guest
  * cannot act on are answered HV_E_FAIL: an unknown message type, a service
  * request before any version was agreed.
+ *
+ * Services backed by a daemon answer later: handle() returns
+ * HV_IC_ANSWER_LATER, the packet is held in the service's struct hv_ic_req
+ * (hv_utils_req.c) and the service's held() passes it on; a second request
+ * while one is held is answered HV_E_FAIL at once. KVP may also hold its
+ * negotiation answer until a daemon registers (hold_nego()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,6 +41,29 @@ static int hv_ic_send_answer(struct hv_ic_dev *icdev, struct hv_ic_pkt *pkt, u32
 		dev_err_ratelimited(&icdev->hdev->device,
 				    "cannot answer the host (type %u): %d\n",
 				    pkt->hdr->icmsgtype, ret);
+	return ret;
+}
+
+/**
+ * hv_ic_send() - send an answer on an IC channel
+ * @ctx: the struct hv_ic_dev
+ * @buf: the answer
+ * @len: its length
+ * @requestid: the request's VMBus transaction id
+ *
+ * The send function of struct hv_ic_req for the services' held requests.
+ *
+ * Return: 0 or vmbus_sendpacket()'s error.
+ */
+int hv_ic_send(void *ctx, void *buf, u32 len, u64 requestid)
+{
+	struct hv_ic_dev *icdev = ctx;
+	int ret;
+
+	ret = vmbus_sendpacket(icdev->hdev->channel, buf, len, requestid, VM_PKT_DATA_INBAND, 0);
+	if (ret)
+		dev_err_ratelimited(&icdev->hdev->device, "%s IC: cannot answer the host: %d\n",
+				    icdev->svc->name, ret);
 	return ret;
 }
 
@@ -65,6 +94,17 @@ static u32 hv_ic_do_negotiate(struct hv_ic_dev *icdev, struct hv_ic_pkt *pkt, u3
 	}
 	/* the answer's icmsgsize covers a fixed part + 2 versions: send that much */
 	len = max_t(u32, len, HV_IC_HDR_LEN + HV_IC_NEGO_ANSWER_LEN);
+	if (icdev->negotiated && svc->hold_nego && icdev->req) {
+		unsigned int wait_ms = 0;
+
+		if (svc->hold_nego(icdev, &wait_ms) &&
+		    !hv_ic_req_hold(icdev->req, icdev->buf, len, requestid, HV_IC_HELD_NEGO,
+				    wait_ms)) {
+			dev_info(dev, "%s IC: negotiation answered once a daemon registers (at most %u ms)\n",
+				 svc->name, wait_ms);
+			return len;
+		}
+	}
 	hv_ic_send_answer(icdev, pkt, len, requestid);
 	return len;
 }
@@ -93,6 +133,10 @@ static u32 hv_ic_handle_packet(struct hv_ic_dev *icdev, u32 len, u64 requestid)
 		dev_err_ratelimited(dev, "%s IC: %s request before a version negotiation refused\n",
 				    svc->name, svc->kind);
 		status = HV_E_FAIL;
+	} else if (icdev->req && hv_ic_req_held(icdev->req) != HV_IC_HELD_NONE) {
+		dev_err_ratelimited(dev, "%s IC: %s request while another is outstanding refused\n",
+				    svc->name, svc->kind);
+		status = HV_E_FAIL;
 	} else {
 		need = svc->min_body(icdev);
 		if (pkt.body_len < need) {
@@ -101,6 +145,17 @@ static u32 hv_ic_handle_packet(struct hv_ic_dev *icdev, u32 len, u64 requestid)
 			return len;
 		}
 		status = svc->handle(icdev, pkt.body, pkt.body_len);
+		if (status == HV_IC_ANSWER_LATER) {
+			if (icdev->req && !hv_ic_req_hold(icdev->req, icdev->buf, len, requestid,
+							  HV_IC_HELD_REQUEST,
+							  icdev->req_timeout_ms)) {
+				svc->held(icdev);
+				return len;
+			}
+			dev_err_ratelimited(dev, "%s IC: %s request cannot be held: refused\n",
+					    svc->name, svc->kind);
+			status = HV_E_FAIL;
+		}
 	}
 	pkt.hdr->status = status;
 	hv_ic_send_answer(icdev, &pkt, len, requestid);

@@ -38,6 +38,9 @@ for v in distro ours; do
 		skip "$v hv_utils: IC negotiation" "$why"
 		continue
 	fi
+	# ours serves fcopy on 6.10+ only when asked (hv_utils.fcopy=)
+	params=
+	[ $v = ours ] && params=fcopy=chardev
 	if [ $v = distro ]; then
 		mod=$(distro_module hv_utils)
 	else
@@ -47,7 +50,7 @@ for v in distro ours; do
 	modinfo -F alias "$mod" | grep -q e34bd134e4dec8419ae76b174977c192 && has_fcopy=1
 	modinfo -F alias "$mod" | grep -q 292efa3523ea364296ae3a6ebacba440 && has_vss=1
 	dmesg -c >/dev/null
-	check "$v: hv_utils loads" hv_utils_load $v
+	check "$v: hv_utils loads" hv_utils_load $v $params
 	want="$sd $ts $hb"
 	[ $has_vss = 1 ] && want="$want $vss"
 	[ $has_fcopy = 1 ] && want="$want $fc"
@@ -93,7 +96,7 @@ for v in distro ours; do
 	check "host offers timesync 1.0,3.0" hvsim ic versions timesync --fw 1.0,3.0 --msg 1.0,3.0
 	no_version=$(field $hb no_version)
 	dmesg -c >/dev/null
-	check "$v: hv_utils loads again" hv_utils_load $v
+	check "$v: hv_utils loads again" hv_utils_load $v $params
 	check "$v: shutdown and timesync negotiate" wait_for sh -c "hvsim ic status $sd | grep -q ' state=ready ' && hvsim ic status $ts | grep -q ' state=ready '"
 	check_output "$v: old host: shutdown framework 1.0, message 1.0" " fw=1\\.0 msg=1\\.0 " \
 		hvsim ic status $sd
@@ -124,7 +127,7 @@ vss_guid=$(instance $vss)
 check "hv_vmbus loads" modprobe hv_vmbus
 check_output "VMBus 2.4 agreed" "^version 2\\.4\$" sh -c "hvsim status | grep '^version '"
 for v in $(hv_utils_variants); do
-	check "$v: hv_utils loads" hv_utils_load $v
+	check "$v: hv_utils loads" hv_utils_load $v $params
 	check "$v: shutdown still negotiates on VMBus 2.4" \
 		wait_for sh -c "hvsim ic status $sd | grep -q ' state=ready '"
 	check "$v: the VSS device stays unbound" \
