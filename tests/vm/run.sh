@@ -23,7 +23,8 @@
 #   # binaries: PATH...    host binaries to include (libraries follow)
 #   # tools: NAME...       our tools (tools/hv, else the hvsim CLI of
 #                          tests/hostsim/cli or hvsock-test of
-#                          tests/hvsock, phc-offset of tests/ptp), built and
+#                          tests/hvsock, phc-offset of tests/ptp,
+#                          hv-fake-kernel of tests/daemons), built and
 #                          included
 #   # timeout: SECONDS     hard limit for the scenario (default 120)
 #   # memory: SIZE         guest RAM (default 1G)
@@ -232,18 +233,19 @@ for b in bash $(header_all binaries); do add_binary "$b"; done
 # Our userspace tools, built for the host (same libc as the guest's copies):
 # the guest tools of tools/hv, or else the host simulator's CLI
 # (tests/hostsim/cli, e.g. hvsim) or the Hyper-V socket test program
-# (tests/hvsock) or the PTP clock reader (tests/ptp).
+# (tests/hvsock) or the PTP clock reader (tests/ptp) or the daemons'
+# fake kernel device (tests/daemons).
 add_tool() {
 	local dir bin=
 	# hv_kvp_daemon links with libnl-route-3
 	hv_need_host_packages libnl-3-dev libnl-route-3-dev
-	for dir in tools/hv tests/hostsim/cli tests/hvsock tests/ptp; do
+	for dir in tools/hv tests/hostsim/cli tests/hvsock tests/ptp tests/daemons; do
 		make -s -C "$HV_TOP/$dir" >"$work/tools.log" 2>&1 ||
 			fail "cannot build $dir: $(tail -5 "$work/tools.log")"
 		[ -f "$HV_TOP/$dir/$1" ] && [ -x "$HV_TOP/$dir/$1" ] &&
 			bin=$HV_TOP/$dir/$1 && break
 	done
-	[ -n "$bin" ] || fail "no tool named $1 in tools/hv, tests/hostsim/cli, tests/hvsock or tests/ptp"
+	[ -n "$bin" ] || fail "no tool named $1 in tools/hv, tests/hostsim/cli, tests/hvsock, tests/ptp or tests/daemons"
 	cp "$bin" "$root/usr/sbin/$1"
 	copy_libs "$bin"
 }
