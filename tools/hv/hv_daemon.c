@@ -105,3 +105,39 @@ int hv_dev_wait(int fd, int timeout_ms, const sigset_t *waitmask)
 	}
 	return n > 0 ? 1 : 0;
 }
+
+int hv_dev_register(const char *path, const void *reg, size_t len,
+		    unsigned int answer, const sigset_t *waitmask)
+{
+	/* One byte more than the answer shows a longer one. */
+	union {
+		unsigned int version;
+		unsigned char raw[sizeof(unsigned int) + 1];
+	} ack;
+	int fd, ready;
+	ssize_t n;
+
+	fd = hv_dev_open(path);
+	if (fd < 0) {
+		hv_log(LOG_ERR, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!hv_dev_write(fd, reg, len))
+		goto fail;
+	do {
+		ready = hv_dev_wait(fd, -1, waitmask);
+	} while (!ready && !hv_stop_signal);
+	if (ready < 0 || hv_stop_signal)
+		goto fail;
+	n = read(fd, ack.raw, sizeof(ack.raw));
+	if (n != (ssize_t)sizeof(ack.version) || ack.version != answer) {
+		hv_log(LOG_ERR, "invalid registration answer (%zd bytes, %u)",
+		       n, n == (ssize_t)sizeof(ack.version) ? ack.version : 0);
+		goto fail;
+	}
+	hv_log(LOG_INFO, "kernel module version: %u", ack.version);
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}

@@ -32,6 +32,16 @@ int hv_dev_open(const char *path);
 bool hv_dev_write(int fd, const void *buf, size_t len);
 
 /*
+ * Open PATH and register as VSS and fcopy daemons do: write the LEN bytes
+ * of REG, then read the kernel's answer, which must be exactly a 4-byte
+ * ANSWER (logged as the kernel module version). The device's fd, or -1
+ * (logged) when it cannot be opened, the answer is wrong, or a stop signal
+ * came first (WAITMASK lets them in while waiting).
+ */
+int hv_dev_register(const char *path, const void *reg, size_t len,
+		    unsigned int answer, const sigset_t *waitmask);
+
+/*
  * Wait up to TIMEOUT_MS (-1: forever) for the device to be readable, with
  * WAITMASK letting the stop signals in. 1: readable, 0: timed out or a
  * signal (check hv_stop_signal), -1: poll failed (logged).

@@ -198,41 +198,10 @@ static int watchdog_ms(const struct vss_daemon *d)
 static int connect_kernel(struct vss_daemon *d, const sigset_t *waitmask)
 {
 	struct hv_vss_msg reg = { 0 };
-	/* One byte more than the answer shows a longer one. */
-	union {
-		__u32 version;
-		unsigned char raw[sizeof(__u32) + 1];
-	} ack;
-	ssize_t n;
-	int fd, ready;
 
-	fd = hv_dev_open(d->device);
-	if (fd < 0) {
-		hv_log(LOG_ERR, "cannot open %s: %s", d->device,
-		       strerror(errno));
-		return -1;
-	}
 	reg.vss_hdr.operation = VSS_OP_REGISTER1;
-	if (!hv_dev_write(fd, &reg, sizeof(reg)))
-		goto fail;
-	do {
-		ready = hv_dev_wait(fd, -1, waitmask);
-	} while (!ready && !hv_stop_signal);
-	if (ready < 0 || hv_stop_signal)
-		goto fail;
-	/* Exactly 4 bytes: the kernel's version, 129. */
-	n = read(fd, ack.raw, sizeof(ack.raw));
-	if (n != (ssize_t)sizeof(ack.version) ||
-	    ack.version != VSS_REGISTER_ANSWER) {
-		hv_log(LOG_ERR, "invalid registration answer (%zd bytes, %u)",
-		       n, n == (ssize_t)sizeof(ack.version) ? ack.version : 0);
-		goto fail;
-	}
-	hv_log(LOG_INFO, "VSS: kernel module version: %u", ack.version);
-	return fd;
-fail:
-	close(fd);
-	return -1;
+	return hv_dev_register(d->device, &reg, sizeof(reg),
+			       VSS_REGISTER_ANSWER, waitmask);
 }
 
 /*
