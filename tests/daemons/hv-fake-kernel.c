@@ -8,14 +8,14 @@
  * from standard input and prints one line each on standard output:
  *
  *   vss:    freeze | thaw | hot_backup | op N
- *   fcopy:  start FLAGS PATH NAME SIZE | data FILE | complete | cancel
+ *   fcopy:  start FLAGS PATH NAME SIZE | data FILE [N] | complete | cancel
  *   both:   accept            (wait for the daemon to connect again)
  *           close             (close the daemon's connection)
  *
  * Answers: "CMD 0xSTATUS", or "CMD no-answer" after 30 s, or "CMD closed"
- * when the daemon went away. "data FILE" sends FILE in 6144-byte WRITEs
- * and prints "data 0xSTATUS N" (N chunks sent, stops at the first
- * failure). "accept" prints "registered" or "no-daemon".
+ * when the daemon went away. "data FILE [N]" sends FILE (its first N
+ * chunks) in 6144-byte WRITEs and prints "data 0xSTATUS N" (N chunks
+ * sent, stops at the first failure). "accept" prints "registered" or "no-daemon".
  *
  * A test tool, built for the VM harness (`# tools: hv-fake-kernel`).
  *
@@ -136,20 +136,27 @@ static void fcopy_start(char *args)
 	xfer(&m, sizeof(m), "start", true);
 }
 
-static void fcopy_data(const char *file)
+static void fcopy_data(char *args)
 {
+	char file[1024];
+	unsigned int max = ~0u;
 	static struct hv_do_fcopy m;
 	long long st = 0;
 	unsigned long long off = 0;
 	unsigned int chunks = 0;
 	ssize_t n;
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	int fd;
 
+	if (sscanf(args, "%1023s %u", file, &max) < 1) {
+		printf("data bad-arguments\n");
+		return;
+	}
+	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		printf("data no-file\n");
 		return;
 	}
-	for (;;) {
+	while (chunks < max) {
 		memset(&m, 0, sizeof(m));
 		n = read(fd, m.data, sizeof(m.data));
 		if (n <= 0)
