@@ -10,6 +10,23 @@
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+/* The last check: no sanitizer report in the daemon's log LOGPATH; then
+ * remove the test's directory TMP unless $KEEP_ENV is set. */
+static void fd_finish(const char *logpath, const char *tmp,
+		      const char *keep_env)
+{
+	char cmd[4096];
+
+	tap_ok(!strstr(fd_slurp(logpath), "Sanitizer") &&
+	       !strstr(fd_slurp(logpath), "runtime error"),
+	       "the daemon ran clean under ASan/UBSan");
+	if (getenv(keep_env))
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+	if (system(cmd))
+		tap_diag("cannot remove %s", tmp);
+}
+
 #endif
 #include <fcntl.h>
 #include <poll.h>
@@ -23,6 +40,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "tap.h"
 
 static void fd_die(const char *what)
 {
@@ -117,6 +136,23 @@ static void fd_write_file(const char *path, const char *text)
 static bool fd_exists(const char *path)
 {
 	return access(path, F_OK) == 0;
+}
+
+/* The last check: no sanitizer report in the daemon's log LOGPATH; then
+ * remove the test's directory TMP unless $KEEP_ENV is set. */
+static void fd_finish(const char *logpath, const char *tmp,
+		      const char *keep_env)
+{
+	char cmd[4096];
+
+	tap_ok(!strstr(fd_slurp(logpath), "Sanitizer") &&
+	       !strstr(fd_slurp(logpath), "runtime error"),
+	       "the daemon ran clean under ASan/UBSan");
+	if (getenv(keep_env))
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+	if (system(cmd))
+		tap_diag("cannot remove %s", tmp);
 }
 
 #endif

@@ -467,13 +467,6 @@ int main(void)
 		test_guarantees();
 	}
 	stop();
-	tap_ok(!strstr(fd_slurp(logpath), "Sanitizer") &&
-	       !strstr(fd_slurp(logpath), "runtime error"),
-	       "the daemon ran clean under ASan/UBSan");
-	if (!getenv("VSS_TEST_KEEP")) {
-		snprintf(p, sizeof(p), "rm -rf %s", tmp);
-		if (system(p))
-			tap_diag("cannot remove %s", tmp);
-	}
+	fd_finish(logpath, tmp, "VSS_TEST_KEEP");
 	return tap_done();
 }

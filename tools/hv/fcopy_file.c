@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fcopy_file.h"
+#include "hv_file.h"
 #include "hv_log.h"
 
 #define FCOPY_MODE 0744
@@ -35,28 +36,16 @@ static void record_path(const struct fcopy_file *f, char *buf, size_t len)
 /* Note DIR/TEMP in the partial record before it is created. */
 static int record_write(const struct fcopy_file *f)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8], line[PATH_MAX + NAME_MAX + 2];
-	int fd, n, ret = 0;
+	char path[PATH_MAX], line[PATH_MAX + NAME_MAX + 2];
+	int n;
 
 	if (mkdir(f->state_dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	record_path(f, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
 	n = snprintf(line, sizeof(line), "%s/%s", f->dir, f->temp);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, line, (size_t)n + 1) != n + 1)
-		ret = -EIO;
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return hv_write_file_atomic(path, line, (size_t)n + 1, 0600);
 }
 
 static void record_remove(const struct fcopy_file *f)

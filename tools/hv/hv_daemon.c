@@ -5,7 +5,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -48,6 +50,45 @@ bool hv_daemon_start(const char *ident, bool foreground)
 		return false;
 	}
 	return true;
+}
+
+int hv_parse_options(int argc, char **argv, const char *usage,
+		     const struct option *own,
+		     int (*handle)(int opt, const char *arg, void *ctx),
+		     void *ctx, bool *foreground)
+{
+	struct option longopts[16 + 3] = {
+		{ "no-daemon", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	int opt, i;
+
+	for (i = 0; i < 16 && own[i].name; i++)
+		longopts[2 + i] = own[i];
+	while ((opt = getopt_long(argc, argv, "nh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			*foreground = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(0);
+		case '?':
+		case ':':
+			fputs(usage, stderr);
+			return -1;
+		default:
+			if (handle(opt, optarg, ctx))
+				return -1;
+			break;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n%s",
+			program_invocation_short_name, argv[optind], usage);
+		return -1;
+	}
+	return 0;
 }
 
 int hv_dev_open(const char *path)

@@ -25,6 +25,20 @@ void hv_signals_init(sigset_t *waitmask);
  */
 bool hv_daemon_start(const char *ident, bool foreground);
 
+struct option;
+
+/*
+ * The command line: -n/--no-daemon (sets *FOREGROUND), -h/--help (prints
+ * USAGE, exits 0) and the daemon's own long options OWN (at most 16, ending
+ * with a zeroed entry), each given to HANDLE(opt, optarg, ctx), which
+ * returns 0 or -1 (a bad value, already reported). Returns 0, or -1 after
+ * printing the usage for an unknown option or an argument.
+ */
+int hv_parse_options(int argc, char **argv, const char *usage,
+		     const struct option *own,
+		     int (*handle)(int opt, const char *arg, void *ctx),
+		     void *ctx, bool *foreground);
+
 /* Open PATH: connect when it is a Unix socket, else open() it O_RDWR. */
 int hv_dev_open(const char *path);
 

@@ -51,48 +51,42 @@ struct fcopy_daemon {
 	struct fcopy_file file;
 };
 
-static int parse_options(int argc, char **argv, const char **device,
-			 const char **state_dir, bool *no_tmpfile,
+struct fcopy_options {
+	const char *device;
+	const char *state_dir;
+	bool no_tmpfile;
+};
+
+static int fcopy_option(int opt, const char *arg, void *ctx)
+{
+	struct fcopy_options *o = ctx;
+
+	switch (opt) {
+	case OPT_DEVICE:
+		o->device = arg;
+		break;
+	case OPT_STATE_DIR:
+		o->state_dir = arg;
+		break;
+	default:	/* OPT_NO_TMPFILE */
+		o->no_tmpfile = true;
+		break;
+	}
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct fcopy_options *o,
 			 bool *foreground)
 {
 	static const struct option longopts[] = {
-		{ "no-daemon", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "device", required_argument, NULL, OPT_DEVICE },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "no-tmpfile", no_argument, NULL, OPT_NO_TMPFILE },
 		{ NULL, 0, NULL, 0 }
 	};
-	int opt;
 
-	while ((opt = getopt_long(argc, argv, "nh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			*foreground = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
-		case OPT_DEVICE:
-			*device = optarg;
-			break;
-		case OPT_STATE_DIR:
-			*state_dir = optarg;
-			break;
-		case OPT_NO_TMPFILE:
-			*no_tmpfile = true;
-			break;
-		default:
-			fputs(usage_text, stderr);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "hv_fcopy_daemon: unexpected argument '%s'\n%s",
-			argv[optind], usage_text);
-		return -1;
-	}
-	return 0;
+	return hv_parse_options(argc, argv, usage_text, longopts, fcopy_option,
+				o, foreground);
 }
 
 static __u32 handle(struct fcopy_file *f, const void *msg, size_t len)
@@ -187,15 +181,14 @@ static int serve(struct fcopy_daemon *d, const sigset_t *waitmask)
 int main(int argc, char **argv)
 {
 	static struct fcopy_daemon d;
-	const char *state_dir = FCOPY_STATE_DIR;
-	bool foreground = false, no_tmpfile = false;
+	struct fcopy_options o = { FCOPY_DEVICE, FCOPY_STATE_DIR, false };
+	bool foreground = false;
 	sigset_t waitmask;
 
-	d.device = FCOPY_DEVICE;
-	if (parse_options(argc, argv, &d.device, &state_dir, &no_tmpfile,
-			  &foreground))
+	if (parse_options(argc, argv, &o, &foreground))
 		return 2;
-	fcopy_file_init(&d.file, state_dir, no_tmpfile);
+	d.device = o.device;
+	fcopy_file_init(&d.file, o.state_dir, o.no_tmpfile);
 
 	if (!hv_daemon_start("hv_fcopy_daemon", foreground))
 		return 1;

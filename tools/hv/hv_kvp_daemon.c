@@ -45,51 +45,40 @@ static const char usage_text[] =
 	"                         hv_set_ifconfig (" KVP_SCRIPTS_DIR ")\n"
 	"      --sysfs-root DIR   sysfs, for the adapters' device_id (/sys)\n";
 
+static int kvp_option(int opt, const char *arg, void *ctx)
+{
+	struct kvp_config *cfg = ctx;
+
+	switch (opt) {
+	case OPT_DEVICE:
+		cfg->device = arg;
+		break;
+	case OPT_POOL_DIR:
+		cfg->pool_dir = arg;
+		break;
+	case OPT_SCRIPTS_DIR:
+		cfg->scripts_dir = arg;
+		break;
+	default:	/* OPT_SYSFS_ROOT */
+		cfg->sysfs_root = arg;
+		break;
+	}
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct kvp_config *cfg,
 			 bool *foreground)
 {
 	static const struct option longopts[] = {
-		{ "no-daemon", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "device", required_argument, NULL, OPT_DEVICE },
 		{ "pool-dir", required_argument, NULL, OPT_POOL_DIR },
 		{ "scripts-dir", required_argument, NULL, OPT_SCRIPTS_DIR },
 		{ "sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT },
 		{ NULL, 0, NULL, 0 }
 	};
-	int opt;
 
-	while ((opt = getopt_long(argc, argv, "nh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			*foreground = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
-		case OPT_DEVICE:
-			cfg->device = optarg;
-			break;
-		case OPT_POOL_DIR:
-			cfg->pool_dir = optarg;
-			break;
-		case OPT_SCRIPTS_DIR:
-			cfg->scripts_dir = optarg;
-			break;
-		case OPT_SYSFS_ROOT:
-			cfg->sysfs_root = optarg;
-			break;
-		default:
-			fputs(usage_text, stderr);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "hv_kvp_daemon: unexpected argument '%s'\n%s",
-			argv[optind], usage_text);
-		return -1;
-	}
-	return 0;
+	return hv_parse_options(argc, argv, usage_text, longopts, kvp_option,
+				cfg, foreground);
 }
 
 /* Open and register; -1 when the device cannot be opened. */

@@ -69,12 +69,51 @@ struct vss_daemon {
 	char err[1024];			/* what failed, logged once thawed */
 };
 
+struct vss_options {
+	struct vss_daemon *d;
+	bool thaw_only;
+};
+
+static int vss_option(int opt, const char *arg, void *ctx)
+{
+	struct vss_options *o = ctx;
+	struct vss_daemon *d = o->d;
+	char *end;
+
+	switch (opt) {
+	case OPT_THAW:
+		o->thaw_only = true;
+		break;
+	case OPT_DEVICE:
+		d->device = arg;
+		break;
+	case OPT_MOUNTS:
+		d->cfg.mounts = arg;
+		break;
+	case OPT_STATE_DIR:
+		d->cfg.state_dir = arg;
+		break;
+	case OPT_SYSFS_ROOT:
+		d->cfg.sysfs_root = arg;
+		break;
+	default:	/* OPT_FREEZE_TIMEOUT */
+		errno = 0;
+		d->freeze_timeout_s = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || d->freeze_timeout_s < 1 ||
+		    d->freeze_timeout_s > 86400) {
+			fprintf(stderr, "hv_vss_daemon: bad --freeze-timeout '%s' (1-86400 seconds)\n",
+				arg);
+			return -1;
+		}
+		break;
+	}
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct vss_daemon *d,
 			 bool *foreground, bool *thaw_only)
 {
 	static const struct option longopts[] = {
-		{ "no-daemon", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "thaw", no_argument, NULL, OPT_THAW },
 		{ "device", required_argument, NULL, OPT_DEVICE },
 		{ "mounts", required_argument, NULL, OPT_MOUNTS },
@@ -83,54 +122,13 @@ static int parse_options(int argc, char **argv, struct vss_daemon *d,
 		{ "freeze-timeout", required_argument, NULL, OPT_FREEZE_TIMEOUT },
 		{ NULL, 0, NULL, 0 }
 	};
-	char *end;
-	int opt;
+	struct vss_options o = { d, false };
+	int ret;
 
-	while ((opt = getopt_long(argc, argv, "nh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			*foreground = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
-		case OPT_THAW:
-			*thaw_only = true;
-			break;
-		case OPT_DEVICE:
-			d->device = optarg;
-			break;
-		case OPT_MOUNTS:
-			d->cfg.mounts = optarg;
-			break;
-		case OPT_STATE_DIR:
-			d->cfg.state_dir = optarg;
-			break;
-		case OPT_SYSFS_ROOT:
-			d->cfg.sysfs_root = optarg;
-			break;
-		case OPT_FREEZE_TIMEOUT:
-			errno = 0;
-			d->freeze_timeout_s = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg ||
-			    d->freeze_timeout_s < 1 ||
-			    d->freeze_timeout_s > 86400) {
-				fprintf(stderr, "hv_vss_daemon: bad --freeze-timeout '%s' (1-86400 seconds)\n",
-					optarg);
-				return -1;
-			}
-			break;
-		default:
-			fputs(usage_text, stderr);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "hv_vss_daemon: unexpected argument '%s'\n%s",
-			argv[optind], usage_text);
-		return -1;
-	}
-	return 0;
+	ret = hv_parse_options(argc, argv, usage_text, longopts, vss_option,
+			       &o, foreground);
+	*thaw_only = o.thaw_only;
+	return ret;
 }
 
 static void log_err(struct vss_daemon *d, const char *what)

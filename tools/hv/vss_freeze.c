@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <linux/fs.h>
 
+#include "hv_file.h"
 #include "vss_freeze.h"
 
 /* Slaves of slaves: deeper than any real stack, shallow enough to end. */
@@ -193,48 +194,39 @@ int vss_collect(const struct vss_config *cfg, struct vss_list *list)
 	return ret;
 }
 
-static void record_path(const struct vss_config *cfg, char *path, size_t len,
-			const char *suffix)
+static void record_path(const struct vss_config *cfg, char *path, size_t len)
 {
-	snprintf(path, len, "%s/" VSS_RECORD_NAME "%s", cfg->state_dir, suffix);
+	snprintf(path, len, "%s/" VSS_RECORD_NAME, cfg->state_dir);
 }
 
 bool vss_record_exists(const struct vss_config *cfg)
 {
 	char path[PATH_MAX];
 
-	record_path(cfg, path, sizeof(path), "");
+	record_path(cfg, path, sizeof(path));
 	return access(path, F_OK) == 0;
 }
 
-/* Write LIST as the record, atomically (temp file + rename). */
+/* Write LIST as the record (NUL-separated), atomically. */
 static int record_write(const struct vss_config *cfg,
 			const struct vss_list *list)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	int fd, ret = 0;
-	size_t i, len;
+	char path[PATH_MAX], *buf, *p;
+	size_t i, len = 0;
+	int ret;
 
 	if (mkdir(cfg->state_dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	record_path(cfg, path, sizeof(path), "");
-	record_path(cfg, tmp, sizeof(tmp), ".new");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	for (i = 0; !ret && i < list->n; i++) {
-		len = strlen(list->dirs[i]) + 1;
-		if (write(fd, list->dirs[i], len) != (ssize_t)len)
-			ret = -EIO;
-	}
-	if (!ret && fsync(fd) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
+	for (i = 0; i < list->n; i++)
+		len += strlen(list->dirs[i]) + 1;
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0, p = buf; i < list->n; i++)
+		p = stpcpy(p, list->dirs[i]) + 1;
+	record_path(cfg, path, sizeof(path));
+	ret = hv_write_file_atomic(path, buf, len, 0600);
+	free(buf);
 	return ret;
 }
 
@@ -246,7 +238,7 @@ static int record_read(const struct vss_config *cfg, struct vss_list *list)
 	int fd, ret = 0;
 	ssize_t n;
 
-	record_path(cfg, path, sizeof(path), "");
+	record_path(cfg, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
@@ -284,7 +276,7 @@ static void record_remove(const struct vss_config *cfg)
 {
 	char path[PATH_MAX];
 
-	record_path(cfg, path, sizeof(path), "");
+	record_path(cfg, path, sizeof(path));
 	unlink(path);
 }
 
