@@ -23,22 +23,7 @@ sock=/tmp/vss.sock
 log=/tmp/vss.log
 state=/run/hyperv
 
-# ---- the fake kernel, fed one command a line through a FIFO
-mkfifo /tmp/fk.in
-hv-fake-kernel vss $sock </tmp/fk.in >/tmp/fk.out 2>&1 &
-fk_pid=$!
-exec 3>/tmp/fk.in
-# fk CMD: send one command, print the fake kernel's answer line
-fk() {
-	local n i=0
-	n=$(wc -l </tmp/fk.out)
-	echo "$*" >&3
-	while [ "$(wc -l </tmp/fk.out)" -le "$n" ] && [ $i -lt 400 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	tail -n 1 /tmp/fk.out
-}
+fake_kernel vss $sock
 daemon() {
 	hv_vss_daemon -n --device $sock --state-dir $state "$@" 2>>$log &
 	vss_pid=$!
@@ -195,8 +180,7 @@ kill -TERM $vss_pid
 wait $vss_pid
 check "SIGTERM: exit status 0" test $? = 0
 
-exec 3>&-
-wait $fk_pid
+fake_kernel_stop
 check "no sanitizer report or crash in the daemon's log" \
 	sh -c "! grep -E -i 'sanitizer|segmentation' $log"
 sed 's/^/# log: /' $log | tail -20
