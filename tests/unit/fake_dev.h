@@ -10,23 +10,6 @@
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
-/* The last check: no sanitizer report in the daemon's log LOGPATH; then
- * remove the test's directory TMP unless $KEEP_ENV is set. */
-static void fd_finish(const char *logpath, const char *tmp,
-		      const char *keep_env)
-{
-	char cmd[4096];
-
-	tap_ok(!strstr(fd_slurp(logpath), "Sanitizer") &&
-	       !strstr(fd_slurp(logpath), "runtime error"),
-	       "the daemon ran clean under ASan/UBSan");
-	if (getenv(keep_env))
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	if (system(cmd))
-		tap_diag("cannot remove %s", tmp);
-}
-
 #endif
 #include <fcntl.h>
 #include <poll.h>
@@ -136,6 +119,21 @@ static void fd_write_file(const char *path, const char *text)
 static bool fd_exists(const char *path)
 {
 	return access(path, F_OK) == 0;
+}
+
+/* kill -9 the daemon *PID, then close its connection *CONN (not before:
+ * it would connect again, and that connection wait for the next daemon's
+ * accept). */
+static void fd_stop(pid_t *pid, int *conn)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		fd_reap(*pid, 5000);
+	}
+	*pid = 0;
+	if (*conn >= 0)
+		close(*conn);
+	*conn = -1;
 }
 
 /* The last check: no sanitizer report in the daemon's log LOGPATH; then

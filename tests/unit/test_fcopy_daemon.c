@@ -93,14 +93,7 @@ static bool start(int mode)
 
 static void stop(void)
 {
-	if (daemon_pid > 0) {
-		kill(daemon_pid, SIGKILL);
-		fd_reap(daemon_pid, 5000);
-	}
-	daemon_pid = 0;
-	if (conn >= 0)
-		close(conn);
-	conn = -1;
+	fd_stop(&daemon_pid, &conn);
 }
 
 /* Send LEN bytes of MSG; the 4-byte status, or -1. */

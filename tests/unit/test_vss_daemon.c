@@ -105,18 +105,9 @@ static bool start(const char *fail, int err)
 	return handshake();
 }
 
-/* kill -9 the daemon, then close its connection (not before: it would
- * connect again, and that connection wait for the next daemon's accept). */
 static void stop(void)
 {
-	if (daemon_pid > 0) {
-		kill(daemon_pid, SIGKILL);
-		fd_reap(daemon_pid, 5000);
-	}
-	daemon_pid = 0;
-	if (conn >= 0)
-		close(conn);
-	conn = -1;
+	fd_stop(&daemon_pid, &conn);
 }
 
 /* Send an op (LEN bytes, flags FLAGS); the status, -1 if no 12-byte answer;
