@@ -95,7 +95,7 @@ static __u32 handle(struct fcopy_file *f, const void *msg, size_t len)
 	__u32 status = fcopy_parse(msg, len, &req);
 
 	if (status) {
-		hv_log(LOG_ERR, "refused a %zd-byte message, op %u: 0x%08x",
+		hv_log(LOG_ERR, "refused a %zu-byte message, op %u: 0x%08x",
 		       len, req.op, status);
 		/* A refused WRITE leaves a hole: the copy is lost. */
 		if (req.op == WRITE_TO_FILE)
