@@ -97,8 +97,9 @@ else
 	tail -10 "$tools_log" | sed 's/^/#   /'
 fi
 make -C tools/hv clean >/dev/null 2>&1
-# The test tools the VM harness builds (hvsim, hvsock-test): same flags.
-for d in tests/hostsim/cli tests/hvsock tests/ptp tests/ic; do
+# The test tools the VM harness builds (hvsim, hvsock-test, phc-offset,
+# ic-dev, hv-fake-kernel): same flags.
+for d in tests/hostsim/cli tests/hvsock tests/ptp tests/ic tests/daemons; do
 	if make -C "$d" clean >/dev/null 2>&1 && make -C "$d" >"$tools_log" 2>&1; then
 		echo "ok - lint: $d builds with -Wall -Wextra -Werror"
 	else

@@ -24,7 +24,8 @@
 #   # tools: NAME...       our tools (tools/hv, else the hvsim CLI of
 #                          tests/hostsim/cli or hvsock-test of
 #                          tests/hvsock, phc-offset of tests/ptp, ic-dev
-#                          of tests/ic), built and included
+#                          of tests/ic, hv-fake-kernel of tests/daemons),
+#                          built and included
 #   # timeout: SECONDS     hard limit for the scenario (default 120)
 #   # memory: SIZE         guest RAM (default 1G)
 #   # cpus: N              guest CPUs (default 1: under TCG each vCPU is a
@@ -233,18 +234,20 @@ for b in bash $(header_all binaries); do add_binary "$b"; done
 # the guest tools of tools/hv, or else the host simulator's CLI
 # (tests/hostsim/cli, e.g. hvsim) or the Hyper-V socket test program
 # (tests/hvsock) or the PTP clock reader (tests/ptp) or the char-device
-# checker of the daemon-backed services (tests/ic).
+# checker of the daemon-backed services (tests/ic) or the daemons' fake
+# kernel device (tests/daemons).
+tool_dirs="tools/hv tests/hostsim/cli tests/hvsock tests/ptp tests/ic tests/daemons"
 add_tool() {
 	local dir bin=
 	# hv_kvp_daemon links with libnl-route-3
 	hv_need_host_packages libnl-3-dev libnl-route-3-dev
-	for dir in tools/hv tests/hostsim/cli tests/hvsock tests/ptp tests/ic; do
+	for dir in $tool_dirs; do
 		make -s -C "$HV_TOP/$dir" >"$work/tools.log" 2>&1 ||
 			fail "cannot build $dir: $(tail -5 "$work/tools.log")"
 		[ -f "$HV_TOP/$dir/$1" ] && [ -x "$HV_TOP/$dir/$1" ] &&
 			bin=$HV_TOP/$dir/$1 && break
 	done
-	[ -n "$bin" ] || fail "no tool named $1 in tools/hv, tests/hostsim/cli, tests/hvsock, tests/ptp or tests/ic"
+	[ -n "$bin" ] || fail "no tool named $1 in: $tool_dirs"
 	cp "$bin" "$root/usr/sbin/$1"
 	copy_libs "$bin"
 }

@@ -14,18 +14,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "hv_daemon.h"
 #include "hv_log.h"
 #include "kvp_msg.h"
 #include "kvp_pool.h"
@@ -50,102 +45,46 @@ static const char usage_text[] =
 	"                         hv_set_ifconfig (" KVP_SCRIPTS_DIR ")\n"
 	"      --sysfs-root DIR   sysfs, for the adapters' device_id (/sys)\n";
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
+static int kvp_option(int opt, const char *arg, void *ctx)
 {
-	stop_signal = sig;
+	struct kvp_config *cfg = ctx;
+
+	switch (opt) {
+	case OPT_DEVICE:
+		cfg->device = arg;
+		break;
+	case OPT_POOL_DIR:
+		cfg->pool_dir = arg;
+		break;
+	case OPT_SCRIPTS_DIR:
+		cfg->scripts_dir = arg;
+		break;
+	default:	/* OPT_SYSFS_ROOT */
+		cfg->sysfs_root = arg;
+		break;
+	}
+	return 0;
 }
 
 static int parse_options(int argc, char **argv, struct kvp_config *cfg,
 			 bool *foreground)
 {
 	static const struct option longopts[] = {
-		{ "no-daemon", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "device", required_argument, NULL, OPT_DEVICE },
 		{ "pool-dir", required_argument, NULL, OPT_POOL_DIR },
 		{ "scripts-dir", required_argument, NULL, OPT_SCRIPTS_DIR },
 		{ "sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT },
 		{ NULL, 0, NULL, 0 }
 	};
-	int opt;
 
-	while ((opt = getopt_long(argc, argv, "nh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			*foreground = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
-		case OPT_DEVICE:
-			cfg->device = optarg;
-			break;
-		case OPT_POOL_DIR:
-			cfg->pool_dir = optarg;
-			break;
-		case OPT_SCRIPTS_DIR:
-			cfg->scripts_dir = optarg;
-			break;
-		case OPT_SYSFS_ROOT:
-			cfg->sysfs_root = optarg;
-			break;
-		default:
-			fputs(usage_text, stderr);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "hv_kvp_daemon: unexpected argument '%s'\n%s",
-			argv[optind], usage_text);
-		return -1;
-	}
-	return 0;
-}
-
-/* The kernel's char device, or a test double's Unix socket. */
-static int open_device(const char *path)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct stat st;
-	int fd;
-
-	if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
-		if (strlen(path) >= sizeof(sun.sun_path)) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		strcpy(sun.sun_path, path);
-		fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-		if (fd >= 0 &&
-		    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-			close(fd);
-			fd = -1;
-		}
-		return fd;
-	}
-	return open(path, O_RDWR | O_CLOEXEC);
-}
-
-static bool write_msg(int fd, const struct hv_kvp_msg *msg)
-{
-	ssize_t n;
-
-	do {
-		n = write(fd, msg, sizeof(*msg));
-	} while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(*msg))
-		return true;
-	hv_log(LOG_ERR, "write to the device failed: %s",
-	       n < 0 ? strerror(errno) : "short write");
-	return false;
+	return hv_parse_options(argc, argv, usage_text, longopts, kvp_option,
+				cfg, foreground);
 }
 
 /* Open and register; -1 when the device cannot be opened. */
 static int connect_kernel(struct kvp_state *st, struct hv_kvp_msg *msg)
 {
-	int fd = open_device(st->cfg.device);
+	int fd = hv_dev_open(st->cfg.device);
 
 	if (fd < 0) {
 		hv_log(LOG_ERR, "cannot open %s: %s", st->cfg.device,
@@ -155,7 +94,7 @@ static int connect_kernel(struct kvp_state *st, struct hv_kvp_msg *msg)
 	st->registered = false;
 	memset(msg, 0, sizeof(*msg));
 	msg->kvp_hdr.operation = KVP_OP_REGISTER1;
-	if (!write_msg(fd, msg)) {
+	if (!hv_dev_write(fd, msg, sizeof(*msg))) {
 		close(fd);
 		return -1;
 	}
@@ -174,45 +113,43 @@ static int serve(struct kvp_state *st, const sigset_t *waitmask)
 		struct hv_kvp_msg msg;
 		char raw[sizeof(struct hv_kvp_msg) + 1];
 	} buf;
-	struct pollfd pfd = { .events = POLLIN };
 	ssize_t n;
+	int fd, ready;
 
-	pfd.fd = connect_kernel(st, &buf.msg);
-	if (pfd.fd < 0)
+	fd = connect_kernel(st, &buf.msg);
+	if (fd < 0)
 		return 1;
-	while (!stop_signal) {
-		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
-			if (errno == EINTR)
-				continue;
-			hv_log(LOG_ERR, "poll: %s", strerror(errno));
+	while (!hv_stop_signal) {
+		ready = hv_dev_wait(fd, -1, waitmask);
+		if (ready < 0)
 			break;
-		}
-		n = read(pfd.fd, buf.raw, sizeof(buf.raw));
+		if (!ready)
+			continue;
+		n = read(fd, buf.raw, sizeof(buf.raw));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
 			/* Device gone or reset (module unloaded): reopen. */
 			hv_log(LOG_ERR, "read from the device failed: %s",
 			       n < 0 ? strerror(errno) : "end of file");
-			close(pfd.fd);
-			pfd.fd = connect_kernel(st, &buf.msg);
-			if (pfd.fd < 0)
+			close(fd);
+			fd = connect_kernel(st, &buf.msg);
+			if (fd < 0)
 				return 1;
 			continue;
 		}
 		if (kvp_handle_msg(st, &buf.msg, (size_t)n))
-			write_msg(pfd.fd, &buf.msg);
+			hv_dev_write(fd, &buf.msg, sizeof(buf.msg));
 	}
-	close(pfd.fd);
-	hv_log(LOG_INFO, "exiting on signal %d", (int)stop_signal);
+	close(fd);
+	hv_log(LOG_INFO, "exiting on signal %d", (int)hv_stop_signal);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	static struct kvp_state st;
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block, waitmask;
+	sigset_t waitmask;
 	bool foreground = false;
 	int ret;
 
@@ -225,20 +162,9 @@ int main(int argc, char **argv)
 	if (parse_options(argc, argv, &st.cfg, &foreground))
 		return 2;
 
-	hv_log_open("hv_kvp_daemon", foreground);
-	if (!foreground && daemon(1, 0) < 0) {
-		hv_log(LOG_ERR, "daemon: %s", strerror(errno));
+	if (!hv_daemon_start("hv_kvp_daemon", foreground))
 		return 1;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &waitmask);
-	sigdelset(&waitmask, SIGTERM);
-	sigdelset(&waitmask, SIGINT);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	hv_signals_init(&waitmask);
 
 	ret = kvp_pool_init(st.cfg.pool_dir);
 	if (!ret)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hv_file.h"
 #include "kvp_ifcfg.h"
 
 /* The address as ifcfg wants it: IPv6 in 8 groups of 4 digits. */
@@ -112,41 +113,6 @@ static void write_keyfile(FILE *f, const char *ifname, const char *mac,
 	join(f, "dns", c->dns, c->ndns);
 }
 
-/* Write BUF to PATH through a temporary file and a rename. */
-static int write_file(const char *path, const char *buf, size_t len,
-		      mode_t mode)
-{
-	char tmp[KVP_PATH_MAX + 8];
-	ssize_t n;
-	size_t off = 0;
-	int fd, ret = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, mode) < 0)
-		ret = -errno;
-	while (!ret && off < len) {
-		n = write(fd, buf + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			ret = n < 0 ? -errno : -EIO;
-		else
-			off += (size_t)n;
-	}
-	if (!ret && fsync(fd) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
-}
-
 typedef void (*writer_fn)(FILE *f, const char *ifname, const char *mac,
 			  const struct kvp_ipconf *c);
 
@@ -166,7 +132,7 @@ static int render(const char *path, writer_fn fn, const char *ifname,
 		free(buf);
 		return -ENOMEM;
 	}
-	ret = write_file(path, buf, len, mode);
+	ret = hv_write_file_atomic(path, buf, len, mode);
 	free(buf);
 	return ret;
 }

@@ -185,6 +185,32 @@ hv_utils_load() {
 	esac
 }
 
+# fake_kernel vss|fcopy SOCKET: start hv-fake-kernel (tests/daemons), the
+# kernel side of /dev/vmbus/hv_vss or hv_fcopy on the socket a daemon is
+# given with --device, fed by fk; fake_kernel_stop ends it.
+fake_kernel() {
+	mkfifo /tmp/fk.in
+	hv-fake-kernel "$1" "$2" </tmp/fk.in >/tmp/fk.out 2>&1 &
+	HV_FK_PID=$!
+	exec 3>/tmp/fk.in
+}
+# fk CMD...: send one command to the fake kernel, print its answer line
+# (waits up to 60 s: its own timeout is 30 s)
+fk() {
+	local n i=0
+	n=$(wc -l </tmp/fk.out)
+	echo "$*" >&3
+	while [ "$(wc -l </tmp/fk.out)" -le "$n" ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tail -n 1 /tmp/fk.out
+}
+fake_kernel_stop() {
+	exec 3>&-
+	wait "$HV_FK_PID"
+}
+
 done_testing() {
 	echo "1..$HV_TEST_N"
 	[ $HV_TEST_FAILED = 0 ]
