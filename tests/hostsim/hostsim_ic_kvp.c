@@ -7,7 +7,8 @@
  *          [index=N] [family=N] [dhcp=0|1] [relid=N] [tmo=MS]
  *
  * The strings of a request come from the ic_input debugfs file, written
- * just before the command (a write at offset 0 starts anew): UTF-8 strings,
+ * just before the command (a write at offset 0 starts anew; a command
+ * consumes them, even when it fails): UTF-8 strings,
  * each ended by a NUL byte: get/delete KEY; set KEY VALUE (for u32/u64 a
  * decimal number); ipget ADAPTER; ipset ADAPTER ADDRS MASKS GATEWAYS DNS
  * (';'-separated lists). The command converts them to UTF-16LE with bounds
@@ -161,6 +162,8 @@ int hvsim_ic_kvp_parse(int argc, char **argv, struct hv_ic_kvp_input *in, u32 *r
 		hvsim_cmd_fail("ic_input does not end with a NUL byte");
 		return -EINVAL;
 	}
+	/* consumed: the next command needs its own (the bytes stay till then) */
+	hvsim_ic_input_len = 0;
 	return 0;
 bad:
 	hvsim_cmd_fail("bad parameter '%s' for ic kvp", argv[i]);
