@@ -891,14 +891,14 @@ static void hvsim_ic_show_req(struct seq_file *s, u32 relid, const struct hvsim_
 		seq_printf(s, " offset_ns=%lld layout=%s", r->offset_ns,
 			   r->msgver > HV_IC_VERSION(3, 0) ? "v4" : "v3");
 		break;
-	case HVSIM_IC_KVP:
-		hvsim_ic_kvp_show(s, ic, r);
-		break;
 	default:
 		break;
 	}
 	seq_printf(s, " body_len=%u timeout_ms=%u", r->body_len, r->timeout_ms);
 	hvsim_ic_print_word(s, "why", r->why);
+	/* last: the answer's strings may hold spaces (quoted) */
+	if (r->kind == HVSIM_IC_KVP)
+		hvsim_ic_kvp_show(s, ic, r);
 	seq_putc(s, '\n');
 }
 
