@@ -98,6 +98,9 @@ static inline int hv_ic_utf8_to_utf16(const char *s, u32 len, u8 *out, u32 max_u
 	return (int)n;
 }
 
+/* No size stated: a string ends at its first NUL (hv_ic_utf16_check()). */
+#define HV_IC_UTF16_UNSIZED	0xffffffffU
+
 static inline u32 hv_ic_utf16_unit(const u8 *s, u32 i)
 {
 	return (u32)s[2 * i] | ((u32)s[2 * i + 1] << 8);
@@ -107,8 +110,9 @@ static inline u32 hv_ic_utf16_unit(const u8 *s, u32 i)
  * hv_ic_utf16_check() - check NUL-terminated UTF-16LE within a field
  * @s:		the field
  * @field:	its size in bytes
- * @size:	the size the message states (terminator included), or 0 when
- *		it states none (the string ends at its first NUL)
+ * @size:	the size the message states (terminator included), or
+ *		HV_IC_UTF16_UNSIZED when it states none (the string ends at its
+ *		first NUL)
  *
  * With @size: @size is even, at least 2, within @field, its last unit is
  * the only NUL. Without: a NUL unit lies within @field. Either way
@@ -119,15 +123,16 @@ static inline u32 hv_ic_utf16_unit(const u8 *s, u32 i)
 static inline int hv_ic_utf16_check(const u8 *s, u32 field, u32 size)
 {
 	u32 i, n, u, max = field / 2;
+	int sized = size != HV_IC_UTF16_UNSIZED;
 
-	if (size) {
+	if (sized) {
 		if (size & 1 || size < 2 || size > field)
 			return -1;
 		max = size / 2;
 	}
 	for (n = 0; n < max && hv_ic_utf16_unit(s, n); n++)
 		;
-	if (n == max || (size && n != max - 1))
+	if (n == max || (sized && n != max - 1))
 		return -1;
 	for (i = 0; i < n; i++) {
 		u = hv_ic_utf16_unit(s, i);
@@ -431,7 +436,7 @@ static inline const char *hv_ic_host_check_kvp(const u8 *buf, u32 len, const u8 
 			return "address family or DHCP flag out of range";
 		for (i = 0; i < 5; i++)
 			if (hv_ic_utf16_check(body + hv_ic_kvp_ip_fields[i].off,
-					      hv_ic_kvp_ip_fields[i].size, 0) < 0)
+					      hv_ic_kvp_ip_fields[i].size, HV_IC_UTF16_UNSIZED) < 0)
 				return "an IP string is no NUL-terminated UTF-16 within its field";
 		return NULL;
 	default:

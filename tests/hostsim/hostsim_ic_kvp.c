@@ -243,7 +243,7 @@ const char *hvsim_ic_kvp_check(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
 /* " KEY=" and the UTF-16 string at @s (checked) between quotes, escaped. */
 static void hvsim_ic_kvp_print(struct seq_file *s, const char *key, const u8 *str, u32 field)
 {
-	int units = hv_ic_utf16_check(str, field, 0), n, i;
+	int units = hv_ic_utf16_check(str, field, HV_IC_UTF16_UNSIZED), n, i;
 	unsigned char ch;
 
 	seq_printf(s, " %s=\"", key);
