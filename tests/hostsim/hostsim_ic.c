@@ -20,6 +20,7 @@
  *   ic skew NS            the reference counter's skew (hostsim_ic_refclock.c)
  *   ic kvp OP ...         a KVP request, its strings staged in ic_input
  *                         (hostsim_ic_kvp.c)
+ *   ic vss OP ...         a VSS request (hostsim_ic_vss.c)
  * Numbers are decimal, or hex with 0x (flags, reason).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -706,22 +707,21 @@ static int hvsim_ic_cmd_request(int argc, char **argv, enum hvsim_ic_kind kind, 
 	return 0;
 }
 
-static int hvsim_ic_cmd_kvp(int argc, char **argv)
+/* A request with a payload on @svc: staged by @stage once it has a slot. */
+static int hvsim_ic_cmd_payload(int svc, u32 relid, u32 tmo,
+				int (*stage)(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
+					     void *arg), void *arg)
 {
-	struct hv_ic_kvp_input in;
 	struct hvsim_ic_chan *ic;
 	struct hvsim_ic_req *r;
 	struct hvsim_chan *c;
-	u32 relid, tmo;
 	int ret;
 
-	if (hvsim_ic_kvp_parse(argc, argv, &in, &relid, &tmo))
-		return -EINVAL;
-	ic = hvsim_ic_target(HVSIM_IC_KVP_SVC, relid, &c);
+	ic = hvsim_ic_target(svc, relid, &c);
 	if (!ic)
 		return -EINVAL;
 	hvsim_ic_expire(ic, c->relid);
-	r = hvsim_ic_new_req(ic, HVSIM_IC_KVP, false);
+	r = hvsim_ic_new_req(ic, svc == HVSIM_IC_KVP_SVC ? HVSIM_IC_KVP : HVSIM_IC_VSS, false);
 	if (!r) {
 		hvsim_cmd_fail("relid %u has a request outstanding (%s %u)", c->relid,
 			       hvsim_ic_kind_name(ic->cur->kind), ic->cur->id);
@@ -729,7 +729,7 @@ static int hvsim_ic_cmd_kvp(int argc, char **argv)
 		return -EBUSY;
 	}
 	r->timeout_ms = tmo;
-	ret = hvsim_ic_kvp_stage(ic, r, &in);
+	ret = stage(ic, r, arg);
 	if (ret) {
 		/* never sent: forget it */
 		ic->cur = NULL;
@@ -742,6 +742,43 @@ static int hvsim_ic_cmd_kvp(int argc, char **argv)
 	queue_delayed_work(hvsim.chan_wq, &c->work, 0);
 	mutex_unlock(&c->lock);
 	return 0;
+}
+
+static int hvsim_ic_stage_kvp(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r, void *arg)
+{
+	return hvsim_ic_kvp_stage(ic, r, arg);
+}
+
+static int hvsim_ic_cmd_kvp(int argc, char **argv)
+{
+	struct hv_ic_kvp_input in;
+	u32 relid, tmo;
+
+	if (hvsim_ic_kvp_parse(argc, argv, &in, &relid, &tmo))
+		return -EINVAL;
+	return hvsim_ic_cmd_payload(HVSIM_IC_KVP_SVC, relid, tmo, hvsim_ic_stage_kvp, &in);
+}
+
+struct hvsim_ic_vss_args {
+	u8 op;
+	u32 luns;
+};
+
+static int hvsim_ic_stage_vss(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r, void *arg)
+{
+	struct hvsim_ic_vss_args *a = arg;
+
+	return hvsim_ic_vss_stage(ic, r, a->op, a->luns);
+}
+
+static int hvsim_ic_cmd_vss(int argc, char **argv)
+{
+	struct hvsim_ic_vss_args a;
+	u32 relid, tmo;
+
+	if (hvsim_ic_vss_parse(argc, argv, &a.op, &a.luns, &relid, &tmo))
+		return -EINVAL;
+	return hvsim_ic_cmd_payload(HVSIM_IC_VSS_SVC, relid, tmo, hvsim_ic_stage_vss, &a);
 }
 
 /**
@@ -779,8 +816,10 @@ int hvsim_cmd_ic(int argc, char **argv)
 					    HVSIM_IC_TIMESYNC_SVC);
 	if (!strcmp(argv[1], "kvp"))
 		return hvsim_ic_cmd_kvp(argc, argv);
+	if (!strcmp(argv[1], "vss"))
+		return hvsim_ic_cmd_vss(argc, argv);
 usage:
-	hvsim_cmd_fail("usage: ic versions|auto|skew|shutdown|heartbeat|sync|sample|kvp ...");
+	hvsim_cmd_fail("usage: ic versions|auto|skew|shutdown|heartbeat|sync|sample|kvp|vss ...");
 	return -EINVAL;
 }
 
@@ -896,6 +935,8 @@ static void hvsim_ic_show_req(struct seq_file *s, u32 relid, const struct hvsim_
 	}
 	seq_printf(s, " body_len=%u timeout_ms=%u", r->body_len, r->timeout_ms);
 	hvsim_ic_print_word(s, "why", r->why);
+	if (r->kind == HVSIM_IC_VSS)
+		hvsim_ic_vss_show(s, r);
 	/* last: the answer's strings may hold spaces (quoted) */
 	if (r->kind == HVSIM_IC_KVP)
 		hvsim_ic_kvp_show(s, ic, r);

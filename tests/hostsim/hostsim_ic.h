@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The host side of the integration services (ICs): shutdown, timesync,
- * heartbeat, KVP (hostsim_ic_kvp.c), and for now negotiation only for VSS
- * and fcopy.
+ * heartbeat, KVP (hostsim_ic_kvp.c), VSS (hostsim_ic_vss.c), and for now
+ * negotiation only for fcopy.
  *
  * Each IC device's channel is served by hvsim_ic_run_CLASS() (its class's
  * run handler). When the guest opens the channel the host sends a negotiation
@@ -28,6 +28,7 @@
 #include <linux/types.h>
 
 #include "hv/hv_ic_host_kvp.h"
+#include "hv/hv_ic_host_vss.h"
 
 struct hvsim_chan;
 struct seq_file;
@@ -47,6 +48,7 @@ enum hvsim_ic_kind {
 	HVSIM_IC_TIME_SYNC,
 	HVSIM_IC_TIME_SAMPLE,
 	HVSIM_IC_KVP,
+	HVSIM_IC_VSS,
 };
 
 /* Most bytes the administrator stages in ic_input for one request. */
@@ -89,10 +91,11 @@ enum hvsim_ic_state {
  * @msgver:	message version, likewise
  * @status:	the guest's status (valid once answered)
  * @answer_seq:	heartbeat: the sequence number answered
- * @kvp_op:	KVP: the operation (HV_IC_KVP_OP_*)
+ * @op:		KVP, VSS: the operation (HV_IC_KVP_OP_*, HV_IC_VSS_OP_*)
  * @pool:	KVP: the pool
- * @value_type:	KVP SET: the value type
- * @index:	KVP ENUMERATE: the index; IP ops: family | dhcp << 8
+ * @value_type:	KVP SET: the value type; VSS: the answer's flags
+ * @index:	KVP ENUMERATE: the index; IP ops: family | dhcp << 8; VSS
+ *		FREEZE: the LUNs in its table
  * @why:	why the answer was refused (state bad)
  */
 struct hvsim_ic_req {
@@ -112,7 +115,7 @@ struct hvsim_ic_req {
 	u32 msgver;
 	u32 status;
 	u64 answer_seq;
-	u8 kvp_op;
+	u8 op;
 	u8 pool;
 	u32 value_type;
 	u32 index;
@@ -216,6 +219,13 @@ const char *hvsim_ic_kvp_check(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
 void hvsim_ic_kvp_show(struct seq_file *s, const struct hvsim_ic_chan *ic,
 		       const struct hvsim_ic_req *r);
 ssize_t hvsim_ic_input_write(const char __user *ubuf, size_t count, loff_t *ppos);
+
+/* hostsim_ic_vss.c: VSS requests and their answers */
+int hvsim_ic_vss_parse(int argc, char **argv, u8 *op, u32 *luns, u32 *relid, u32 *tmo);
+int hvsim_ic_vss_stage(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r, u8 op, u32 luns);
+const char *hvsim_ic_vss_check(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
+			       const u8 *buf, u32 len);
+void hvsim_ic_vss_show(struct seq_file *s, const struct hvsim_ic_req *r);
 
 /* hostsim_ic_refclock.c: the guest's Hyper-V reference counter */
 int hvsim_refclock_init(void);

@@ -69,7 +69,7 @@ ssize_t hvsim_ic_input_write(const char __user *ubuf, size_t count, loff_t *ppos
 	return ret;
 }
 
-static const char * const hvsim_ic_kvp_ops[] = {
+static const char * const hvsim_ic_ops[] = {
 	[HV_IC_KVP_OP_GET] = "get",
 	[HV_IC_KVP_OP_SET] = "set",
 	[HV_IC_KVP_OP_DELETE] = "delete",
@@ -104,10 +104,10 @@ int hvsim_ic_kvp_parse(int argc, char **argv, struct hv_ic_kvp_input *in, u32 *r
 	in->value_type = HV_IC_KVP_REG_SZ;
 	if (argc < 3)
 		goto usage;
-	for (i = 0; i < ARRAY_SIZE(hvsim_ic_kvp_ops); i++)
-		if (!strcmp(argv[2], hvsim_ic_kvp_ops[i]))
+	for (i = 0; i < ARRAY_SIZE(hvsim_ic_ops); i++)
+		if (!strcmp(argv[2], hvsim_ic_ops[i]))
 			break;
-	if (i == ARRAY_SIZE(hvsim_ic_kvp_ops))
+	if (i == ARRAY_SIZE(hvsim_ic_ops))
 		goto usage;
 	in->op = i;
 	for (i = 3; i < argc; i++) {
@@ -201,12 +201,12 @@ int hvsim_ic_kvp_stage(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
 	}
 	why = hv_ic_host_kvp_body(in, ic->tx + HV_IC_HDR_SIZE, &len);
 	if (why) {
-		hvsim_cmd_fail("kvp %s: %s", hvsim_ic_kvp_ops[in->op], why);
+		hvsim_cmd_fail("kvp %s: %s", hvsim_ic_ops[in->op], why);
 		return -EINVAL;
 	}
 	r->kind = HVSIM_IC_KVP;
 	r->body_len = len;
-	r->kvp_op = in->op;
+	r->op = in->op;
 	r->pool = in->pool;
 	r->value_type = in->value_type;
 	r->index = in->op >= HV_IC_KVP_OP_GET_IP_INFO ? in->family | in->dhcp << 8 : in->index;
@@ -231,8 +231,8 @@ const char *hvsim_ic_kvp_check(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
 	why = hv_ic_host_check_kvp(buf, len, ic->tx + HV_IC_HDR_SIZE, r->body_len, &r->status);
 	if (why || r->status != HV_IC_S_OK || !ic->answer)
 		return why;
-	if (r->kvp_op == HV_IC_KVP_OP_GET || r->kvp_op == HV_IC_KVP_OP_ENUMERATE ||
-	    r->kvp_op == HV_IC_KVP_OP_GET_IP_INFO) {
+	if (r->op == HV_IC_KVP_OP_GET || r->op == HV_IC_KVP_OP_ENUMERATE ||
+	    r->op == HV_IC_KVP_OP_GET_IP_INFO) {
 		ic->answer_len = min_t(u32, len, HV_IC_HOST_MAX_REQUEST);
 		memcpy(ic->answer, buf, ic->answer_len);
 		ic->answer_id = r->id;
@@ -275,17 +275,17 @@ void hvsim_ic_kvp_show(struct seq_file *s, const struct hvsim_ic_chan *ic,
 	const u8 *body = ic->answer + HV_IC_HDR_SIZE;
 	u32 i;
 
-	seq_printf(s, " op=%s pool=%u", hvsim_ic_kvp_ops[r->kvp_op], r->pool);
-	if (r->kvp_op == HV_IC_KVP_OP_SET)
+	seq_printf(s, " op=%s pool=%u", hvsim_ic_ops[r->op], r->pool);
+	if (r->op == HV_IC_KVP_OP_SET)
 		seq_printf(s, " type=%s", r->value_type == HV_IC_KVP_REG_U32 ? "u32" :
 			   r->value_type == HV_IC_KVP_REG_U64 ? "u64" : "sz");
-	else if (r->kvp_op == HV_IC_KVP_OP_ENUMERATE)
+	else if (r->op == HV_IC_KVP_OP_ENUMERATE)
 		seq_printf(s, " index=%u", r->index);
-	else if (r->kvp_op >= HV_IC_KVP_OP_GET_IP_INFO)
+	else if (r->op >= HV_IC_KVP_OP_GET_IP_INFO)
 		seq_printf(s, " family=%u dhcp=%u", r->index & 0xff, r->index >> 8);
 	if (!ic->answer || ic->answer_id != r->id || r->state != HVSIM_IC_REQ_ANSWERED)
 		return;
-	switch (r->kvp_op) {
+	switch (r->op) {
 	case HV_IC_KVP_OP_GET:
 		hvsim_ic_kvp_print(s, "key", ic->tx + HV_IC_HDR_SIZE +
 				   offsetof(struct hv_ic_kvp_get_set, data.key),

@@ -38,6 +38,7 @@ const char *hvsim_ic_kind_name(enum hvsim_ic_kind kind)
 	case HVSIM_IC_TIME_SYNC: return "sync";
 	case HVSIM_IC_TIME_SAMPLE: return "sample";
 	case HVSIM_IC_KVP: return "kvp";
+	case HVSIM_IC_VSS: return "vss";
 	}
 	return "?";
 }
@@ -50,6 +51,7 @@ static u16 hvsim_ic_msgtype(enum hvsim_ic_kind kind)
 	case HVSIM_IC_TIME_SYNC:
 	case HVSIM_IC_TIME_SAMPLE: return HV_IC_MSG_TIMESYNC;
 	case HVSIM_IC_KVP: return HV_IC_MSG_KVP;
+	case HVSIM_IC_VSS: return HV_IC_MSG_VSS;
 	default: return HV_IC_MSG_NEGOTIATE;
 	}
 }
@@ -120,8 +122,9 @@ u32 hvsim_ic_build_request(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r)
 		v3.flags = r->flags;
 		return hvsim_ic_put(ic, r, &v3, sizeof(v3));
 	case HVSIM_IC_KVP:
+	case HVSIM_IC_VSS:
 		/* the body was laid out when the command was given */
-		return hv_ic_host_build_hdr(ic->tx, HV_IC_MSG_KVP, r->fw, r->msgver,
+		return hv_ic_host_build_hdr(ic->tx, hvsim_ic_msgtype(r->kind), r->fw, r->msgver,
 					    r->body_len);
 	}
 	return 0;
@@ -162,6 +165,8 @@ const char *hvsim_ic_check_reply(struct hvsim_ic_chan *ic, struct hvsim_ic_req *
 		return hv_ic_host_check_heartbeat(buf, len, r->seq, &r->status, &r->answer_seq);
 	case HVSIM_IC_KVP:
 		return hvsim_ic_kvp_check(ic, r, buf, len);
+	case HVSIM_IC_VSS:
+		return hvsim_ic_vss_check(ic, r, buf, len);
 	default:
 		return NULL;
 	}

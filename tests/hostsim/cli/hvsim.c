@@ -46,6 +46,9 @@ static const char usage_text[] =
 "       hvsim kvp ipinfo get ADAPTER [--family 4|6|both] [--relid N] [--timeout MS]\n"
 "       hvsim kvp ipinfo set ADAPTER --dhcp | --addr IP/P[,...] [--gw IP[,...]]\n"
 "                            [--dns IP[,...]] [--relid N] [--timeout MS]\n"
+"       hvsim vss check|dminfo|thaw|complete [--relid N] [--timeout MS]\n"
+"       hvsim vss freeze [--luns N] [--relid N] [--timeout MS]\n"
+"       hvsim vss backup [--hold MS] [--luns N] [--relid N] [--timeout MS]\n"
 "       hvsim --help\n";
 
 static const char help_text[] =
@@ -269,6 +272,14 @@ static const char help_text[] =
 "        An answer's strings are printed as key=\"...\" value=\"...\"\n"
 "        (ipinfo get: adapter addr mask gw dns), always quoted, with \\\"\n"
 "        \\\\ and \\xHH escapes for '\"', '\\' and control bytes.\n"
+"    vss check|dminfo|freeze|thaw|complete [--luns N]\n"
+"        One VSS request: CHECK_HOT_BACKUP, GET_DM_INFO (their flags show\n"
+"        as answer_flags), FREEZE (a 6260-byte body whose LUN table holds\n"
+"        N entries, default 1), THAW, BU_COMPLETE. Exit 0 when answered.\n"
+"    vss backup [--hold MS] [--luns N]\n"
+"        check, dminfo, freeze, MS of waiting, thaw, complete (thaw also\n"
+"        after a failed freeze; complete only after a good one), a line\n"
+"        each; exit 0 only when every answer was S_OK.\n"
 "    The request commands take --relid N (default: the first open channel\n"
 "    of the class with agreed versions) and --timeout MS (default 40000:\n"
 "    the host's timeout); they print the request's line of ic requests\n"
@@ -698,6 +709,8 @@ int main(int argc, char **argv)
 		time_command(argc - 2, argv + 2);
 	} else if (!strcmp(cmd, "kvp")) {
 		kvp_command(argc - 2, argv + 2);
+	} else if (!strcmp(cmd, "vss")) {
+		vss_command(argc - 2, argv + 2);
 	} else if (!strcmp(cmd, "status")) {
 		if (argc != 2)
 			usage();

@@ -58,7 +58,8 @@ void add_word(char **words, int *n, char *bufs, const char *fmt, ...)
 int request_option(int argc, char **argv, char **words, int *n, char *bufs,
 		   unsigned int *timeout_ms);
 
-/* hvsim_kvp.c: hvsim kvp ... */
+/* hvsim_kvp.c, hvsim_vss.c: hvsim kvp ..., hvsim vss ... */
 void kvp_command(int argc, char **argv);
+void vss_command(int argc, char **argv);
 
 #endif /* _HVSIM_H */
