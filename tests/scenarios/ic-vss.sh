@@ -14,7 +14,7 @@
 # - no daemon: FREEZE → 0x80004005 at once (the kernel answers E_FAIL);
 # - the host counted no bad answer.
 # binaries: kmod mkfs.ext4
-# modules: hv_utils? brd ext4? vfat? nls_cp437? nls_utf8? nls_ascii?
+# modules: hv_utils? brd ext4? crc32c_generic? vfat? nls_cp437? nls_utf8? nls_ascii?
 # tools: hvsim hv_vss_daemon?
 # distro-daemons: yes
 # timeout: 600
@@ -99,6 +99,7 @@ run_vss() {
 }
 
 modprobe brd rd_nr=3 rd_size=32768
+modprobe crc32c_generic 2>/dev/null
 modprobe ext4 2>/dev/null
 check "mkfs.ext4 on /dev/ram0" mkfs.ext4 -q -F /dev/ram0
 check "mkfs.ext4 on /dev/ram2" mkfs.ext4 -q -F /dev/ram2
