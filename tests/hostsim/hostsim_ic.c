@@ -21,6 +21,8 @@
  *   ic kvp OP ...         a KVP request, its strings staged in ic_input
  *                         (hostsim_ic_kvp.c)
  *   ic vss OP ...         a VSS request (hostsim_ic_vss.c)
+ *   ic fcopy OP ...       an fcopy request, its strings or data staged in
+ *                         ic_input (hostsim_ic_fcopy.c)
  * Numbers are decimal, or hex with 0x (flags, reason).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -721,7 +723,8 @@ static int hvsim_ic_cmd_payload(int svc, u32 relid, u32 tmo,
 	if (!ic)
 		return -EINVAL;
 	hvsim_ic_expire(ic, c->relid);
-	r = hvsim_ic_new_req(ic, svc == HVSIM_IC_KVP_SVC ? HVSIM_IC_KVP : HVSIM_IC_VSS, false);
+	r = hvsim_ic_new_req(ic, svc == HVSIM_IC_KVP_SVC ? HVSIM_IC_KVP :
+			     svc == HVSIM_IC_VSS_SVC ? HVSIM_IC_VSS : HVSIM_IC_FCOPY, false);
 	if (!r) {
 		hvsim_cmd_fail("relid %u has a request outstanding (%s %u)", c->relid,
 			       hvsim_ic_kind_name(ic->cur->kind), ic->cur->id);
@@ -781,6 +784,21 @@ static int hvsim_ic_cmd_vss(int argc, char **argv)
 	return hvsim_ic_cmd_payload(HVSIM_IC_VSS_SVC, relid, tmo, hvsim_ic_stage_vss, &a);
 }
 
+static int hvsim_ic_stage_fcopy(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r, void *arg)
+{
+	return hvsim_ic_fcopy_stage(ic, r, arg);
+}
+
+static int hvsim_ic_cmd_fcopy(int argc, char **argv)
+{
+	struct hvsim_ic_fcopy_args a;
+	u32 relid, tmo;
+
+	if (hvsim_ic_fcopy_parse(argc, argv, &a, &relid, &tmo))
+		return -EINVAL;
+	return hvsim_ic_cmd_payload(HVSIM_IC_FCOPY_SVC, relid, tmo, hvsim_ic_stage_fcopy, &a);
+}
+
 /**
  * hvsim_cmd_ic() - the "ic" commands of the control file
  * @argc: number of words
@@ -818,8 +836,10 @@ int hvsim_cmd_ic(int argc, char **argv)
 		return hvsim_ic_cmd_kvp(argc, argv);
 	if (!strcmp(argv[1], "vss"))
 		return hvsim_ic_cmd_vss(argc, argv);
+	if (!strcmp(argv[1], "fcopy"))
+		return hvsim_ic_cmd_fcopy(argc, argv);
 usage:
-	hvsim_cmd_fail("usage: ic versions|auto|skew|shutdown|heartbeat|sync|sample|kvp|vss ...");
+	hvsim_cmd_fail("usage: ic versions|auto|skew|shutdown|heartbeat|sync|sample|kvp|vss|fcopy ...");
 	return -EINVAL;
 }
 
@@ -937,6 +957,8 @@ static void hvsim_ic_show_req(struct seq_file *s, u32 relid, const struct hvsim_
 	hvsim_ic_print_word(s, "why", r->why);
 	if (r->kind == HVSIM_IC_VSS)
 		hvsim_ic_vss_show(s, r);
+	else if (r->kind == HVSIM_IC_FCOPY)
+		hvsim_ic_fcopy_show(s, r);
 	/* last: the answer's strings may hold spaces (quoted) */
 	if (r->kind == HVSIM_IC_KVP)
 		hvsim_ic_kvp_show(s, ic, r);

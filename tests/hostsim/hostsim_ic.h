@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The host side of the integration services (ICs): shutdown, timesync,
- * heartbeat, KVP (hostsim_ic_kvp.c), VSS (hostsim_ic_vss.c), and for now
- * negotiation only for fcopy.
+ * heartbeat, KVP (hostsim_ic_kvp.c), VSS (hostsim_ic_vss.c) and fcopy
+ * (hostsim_ic_fcopy.c).
  *
  * Each IC device's channel is served by hvsim_ic_run_CLASS() (its class's
  * run handler). When the guest opens the channel the host sends a negotiation
@@ -29,6 +29,7 @@
 
 #include "hv/hv_ic_host_kvp.h"
 #include "hv/hv_ic_host_vss.h"
+#include "hv/hv_ic_host_fcopy.h"
 
 struct hvsim_chan;
 struct seq_file;
@@ -49,6 +50,7 @@ enum hvsim_ic_kind {
 	HVSIM_IC_TIME_SAMPLE,
 	HVSIM_IC_KVP,
 	HVSIM_IC_VSS,
+	HVSIM_IC_FCOPY,
 };
 
 /* Most bytes the administrator stages in ic_input for one request. */
@@ -84,7 +86,8 @@ enum hvsim_ic_state {
  * @flags:	shutdown flags (sent raw) or timesync flags
  * @reason:	shutdown reason code
  * @secs:	shutdown timeout in seconds
- * @offset_ns:	timesync: host time offset of the sample
+ * @offset_ns:	timesync: host time offset of the sample; fcopy: the file
+ *		size (START) or the data's offset (WRITE)
  * @seq:	heartbeat: the sequence number sent
  * @fw:		framework version the request used or, for a negotiation,
  *		the one agreed
@@ -93,7 +96,8 @@ enum hvsim_ic_state {
  * @answer_seq:	heartbeat: the sequence number answered
  * @op:		KVP, VSS: the operation (HV_IC_KVP_OP_*, HV_IC_VSS_OP_*)
  * @pool:	KVP: the pool
- * @value_type:	KVP SET: the value type; VSS: the answer's flags
+ * @value_type:	KVP SET: the value type; VSS: the answer's flags; fcopy:
+ *		the copy flags (START) or the data's size (WRITE)
  * @index:	KVP ENUMERATE: the index; IP ops: family | dhcp << 8; VSS
  *		FREEZE: the LUNs in its table
  * @why:	why the answer was refused (state bad)
@@ -219,6 +223,7 @@ const char *hvsim_ic_kvp_check(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
 void hvsim_ic_kvp_show(struct seq_file *s, const struct hvsim_ic_chan *ic,
 		       const struct hvsim_ic_req *r);
 ssize_t hvsim_ic_input_write(const char __user *ubuf, size_t count, loff_t *ppos);
+const char *hvsim_ic_input_take(u32 *len);
 
 /* hostsim_ic_vss.c: VSS requests and their answers */
 int hvsim_ic_vss_parse(int argc, char **argv, u8 *op, u32 *luns, u32 *relid, u32 *tmo);
@@ -226,6 +231,33 @@ int hvsim_ic_vss_stage(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r, u8 op, 
 const char *hvsim_ic_vss_check(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
 			       const u8 *buf, u32 len);
 void hvsim_ic_vss_show(struct seq_file *s, const struct hvsim_ic_req *r);
+
+/**
+ * struct hvsim_ic_fcopy_args - an fcopy command
+ * @op:		HV_IC_FCOPY_*
+ * @flags:	START: copy flags
+ * @size:	START: file size
+ * @offset:	WRITE: offset
+ * @input:	the staged bytes (START: NAME NUL DIR NUL; WRITE: data)
+ * @input_len:	their length
+ */
+struct hvsim_ic_fcopy_args {
+	u32 op;
+	u32 flags;
+	u64 size;
+	u64 offset;
+	const char *input;
+	u32 input_len;
+};
+
+/* hostsim_ic_fcopy.c: fcopy requests and their answers */
+int hvsim_ic_fcopy_parse(int argc, char **argv, struct hvsim_ic_fcopy_args *a, u32 *relid,
+			 u32 *tmo);
+int hvsim_ic_fcopy_stage(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
+			 const struct hvsim_ic_fcopy_args *a);
+const char *hvsim_ic_fcopy_check(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
+				 const u8 *buf, u32 len);
+void hvsim_ic_fcopy_show(struct seq_file *s, const struct hvsim_ic_req *r);
 
 /* hostsim_ic_refclock.c: the guest's Hyper-V reference counter */
 int hvsim_refclock_init(void);

@@ -49,6 +49,8 @@ static const char usage_text[] =
 "       hvsim vss check|dminfo|thaw|complete [--relid N] [--timeout MS]\n"
 "       hvsim vss freeze [--luns N] [--relid N] [--timeout MS]\n"
 "       hvsim vss backup [--hold MS] [--luns N] [--relid N] [--timeout MS]\n"
+"       hvsim fcopy SRC DEST_DIR NAME [--overwrite] [--create-path] [--chunk N]\n"
+"                   [--cancel-after N] [--relid N] [--timeout MS]\n"
 "       hvsim --help\n";
 
 static const char help_text[] =
@@ -280,6 +282,14 @@ static const char help_text[] =
 "        check, dminfo, freeze, MS of waiting, thaw, complete (thaw also\n"
 "        after a failed freeze; complete only after a good one), a line\n"
 "        each; exit 0 only when every answer was S_OK.\n"
+"    fcopy SRC DEST_DIR NAME [--overwrite] [--create-path] [--chunk N]\n"
+"          [--cancel-after N]\n"
+"        Copy the host file SRC into the guest as DEST_DIR/NAME: START\n"
+"        (flags 1 overwrite, 2 create the path), WRITEs of N bytes (at most\n"
+"        and by default 6144), COMPLETE; --cancel-after N: CANCEL after N\n"
+"        WRITEs. The file's bytes go through the module's ic_input. A line\n"
+"        per request; exit 0 only when every answer was S_OK (a failed\n"
+"        WRITE is followed by a CANCEL).\n"
 "    The request commands take --relid N (default: the first open channel\n"
 "    of the class with agreed versions) and --timeout MS (default 40000:\n"
 "    the host's timeout); they print the request's line of ic requests\n"
@@ -711,6 +721,8 @@ int main(int argc, char **argv)
 		kvp_command(argc - 2, argv + 2);
 	} else if (!strcmp(cmd, "vss")) {
 		vss_command(argc - 2, argv + 2);
+	} else if (!strcmp(cmd, "fcopy")) {
+		fcopy_command(argc - 2, argv + 2);
 	} else if (!strcmp(cmd, "status")) {
 		if (argc != 2)
 			usage();

@@ -61,5 +61,6 @@ int request_option(int argc, char **argv, char **words, int *n, char *bufs,
 /* hvsim_kvp.c, hvsim_vss.c: hvsim kvp ..., hvsim vss ... */
 void kvp_command(int argc, char **argv);
 void vss_command(int argc, char **argv);
+void fcopy_command(int argc, char **argv);
 
 #endif /* _HVSIM_H */
