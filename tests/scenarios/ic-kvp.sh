@@ -206,7 +206,7 @@ run_kvp() {
 	check_output "[$kv/$dv] AUTO ProcessorArchitecture = $(uname -m)" \
 		"key=\"ProcessorArchitecture\" value=\"$(uname -m)\"" echo "$out"
 	check_output "[$kv/$dv] AUTO OSBuildNumber = $(uname -r)" \
-		"key=\"OSBuildNumber\" value=\"$(uname -r)\"" echo "$out"
+		"key=\"OSBuildNumber\" value=\"$(uname -r | sed 's/[.+]/\\&/g')\"" echo "$out"
 
 	check_output "[$kv/$dv] the host counted no bad answer, no timeout" \
 		"timeouts=0 bad_answers=0 bad_pkts=0" hvsim ic status kvp
