@@ -839,7 +839,8 @@ int hvsim_cmd_ic(int argc, char **argv)
 	if (!strcmp(argv[1], "fcopy"))
 		return hvsim_ic_cmd_fcopy(argc, argv);
 usage:
-	hvsim_cmd_fail("usage: ic versions|auto|skew|shutdown|heartbeat|sync|sample|kvp|vss|fcopy ...");
+	hvsim_cmd_fail("usage: ic %s ...",
+		       "versions|auto|skew|shutdown|heartbeat|sync|sample|kvp|vss|fcopy");
 	return -EINVAL;
 }
 

@@ -81,7 +81,8 @@ bad:
 	hvsim_cmd_fail("bad parameter '%s' for ic fcopy", argv[i]);
 	return -EINVAL;
 usage:
-	hvsim_cmd_fail("usage: ic fcopy start|write|complete|cancel [flags=F] [size=N] [offset=N] [relid=N] [tmo=MS]");
+	hvsim_cmd_fail("usage: ic fcopy %s [flags=F] [size=N] [offset=N] [relid=N] [tmo=MS]",
+		       "start|write|complete|cancel");
 	return -EINVAL;
 }
 

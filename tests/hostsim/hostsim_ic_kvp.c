@@ -169,7 +169,8 @@ bad:
 	hvsim_cmd_fail("bad parameter '%s' for ic kvp", argv[i]);
 	return -EINVAL;
 usage:
-	hvsim_cmd_fail("usage: ic kvp get|set|delete|enum|ipget|ipset [pool=N] [type=sz|u32|u64] [index=N] [family=N] [dhcp=0|1] [relid=N] [tmo=MS]");
+	hvsim_cmd_fail("usage: ic kvp %s [pool=N] [type=sz|u32|u64] [index=N] %s",
+		       "get|set|delete|enum|ipget|ipset", "[family=N] [dhcp=0|1] [relid=N] [tmo=MS]");
 	return -EINVAL;
 }
 

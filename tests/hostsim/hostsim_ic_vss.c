@@ -77,7 +77,8 @@ bad:
 	hvsim_cmd_fail("bad parameter '%s' for ic vss", argv[i]);
 	return -EINVAL;
 usage:
-	hvsim_cmd_fail("usage: ic vss check|dminfo|freeze|thaw|complete [luns=N] [relid=N] [tmo=MS]");
+	hvsim_cmd_fail("usage: ic vss %s [luns=N] [relid=N] [tmo=MS]",
+		       "check|dminfo|freeze|thaw|complete");
 	return -EINVAL;
 }
 
