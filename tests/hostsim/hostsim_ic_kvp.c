@@ -69,7 +69,24 @@ ssize_t hvsim_ic_input_write(const char __user *ubuf, size_t count, loff_t *ppos
 	return ret;
 }
 
-static const char * const hvsim_ic_ops[] = {
+/**
+ * hvsim_ic_input_take() - the staged bytes, consumed
+ * @len: their length
+ *
+ * Called with hvsim.lock held; the bytes stay until the next write to
+ * ic_input, which needs that lock.
+ *
+ * Return: the bytes.
+ */
+const char *hvsim_ic_input_take(u32 *len)
+{
+	lockdep_assert_held(&hvsim.lock);
+	*len = hvsim_ic_input_len;
+	hvsim_ic_input_len = 0;
+	return hvsim_ic_input;
+}
+
+static const char * const hvsim_ic_kvp_ops[] = {
 	[HV_IC_KVP_OP_GET] = "get",
 	[HV_IC_KVP_OP_SET] = "set",
 	[HV_IC_KVP_OP_DELETE] = "delete",
@@ -104,10 +121,10 @@ int hvsim_ic_kvp_parse(int argc, char **argv, struct hv_ic_kvp_input *in, u32 *r
 	in->value_type = HV_IC_KVP_REG_SZ;
 	if (argc < 3)
 		goto usage;
-	for (i = 0; i < ARRAY_SIZE(hvsim_ic_ops); i++)
-		if (!strcmp(argv[2], hvsim_ic_ops[i]))
+	for (i = 0; i < ARRAY_SIZE(hvsim_ic_kvp_ops); i++)
+		if (!strcmp(argv[2], hvsim_ic_kvp_ops[i]))
 			break;
-	if (i == ARRAY_SIZE(hvsim_ic_ops))
+	if (i == ARRAY_SIZE(hvsim_ic_kvp_ops))
 		goto usage;
 	in->op = i;
 	for (i = 3; i < argc; i++) {
@@ -170,7 +187,8 @@ bad:
 	return -EINVAL;
 usage:
 	hvsim_cmd_fail("usage: ic kvp %s [pool=N] [type=sz|u32|u64] [index=N] %s",
-		       "get|set|delete|enum|ipget|ipset", "[family=N] [dhcp=0|1] [relid=N] [tmo=MS]");
+		       "get|set|delete|enum|ipget|ipset",
+		       "[family=N] [dhcp=0|1] [relid=N] [tmo=MS]");
 	return -EINVAL;
 }
 
@@ -202,7 +220,7 @@ int hvsim_ic_kvp_stage(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
 	}
 	why = hv_ic_host_kvp_body(in, ic->tx + HV_IC_HDR_SIZE, &len);
 	if (why) {
-		hvsim_cmd_fail("kvp %s: %s", hvsim_ic_ops[in->op], why);
+		hvsim_cmd_fail("kvp %s: %s", hvsim_ic_kvp_ops[in->op], why);
 		return -EINVAL;
 	}
 	r->kind = HVSIM_IC_KVP;
@@ -276,7 +294,7 @@ void hvsim_ic_kvp_show(struct seq_file *s, const struct hvsim_ic_chan *ic,
 	const u8 *body = ic->answer + HV_IC_HDR_SIZE;
 	u32 i;
 
-	seq_printf(s, " op=%s pool=%u", hvsim_ic_ops[r->op], r->pool);
+	seq_printf(s, " op=%s pool=%u", hvsim_ic_kvp_ops[r->op], r->pool);
 	if (r->op == HV_IC_KVP_OP_SET)
 		seq_printf(s, " type=%s", r->value_type == HV_IC_KVP_REG_U32 ? "u32" :
 			   r->value_type == HV_IC_KVP_REG_U64 ? "u64" : "sz");
