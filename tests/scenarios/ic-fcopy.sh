@@ -8,7 +8,9 @@
 #   in chunks of 6144 (and 1000 for one of them); a non-ASCII name arrives;
 # - an existing file without --overwrite: START answered 0x80070050
 #   (ALREADY_EXISTS), exit 1, the old content kept; with it: new content;
-# - --create-path makes the missing directories; without it the copy fails
+# - --create-path makes the missing directories (of a path ending in '/':
+#   upstream's daemon creates only components followed by one); without it
+#   the copy fails
 #   and nothing appears;
 # - CANCEL after 3 chunks of the 1 MiB file: no file, no leftover;
 # - the host counted no bad answer.
@@ -75,7 +77,9 @@ run_fcopy() {
 	check "[$kv/$dv] with --overwrite: exit 0" hvsim fcopy $SRC/new $dst same --overwrite
 	check "[$kv/$dv] ... the new content" cmp $SRC/new $dst/same
 
-	check "[$kv/$dv] --create-path into $dst/a/b/c" hvsim fcopy $SRC/f6145 $dst/a/b/c f --create-path
+	# upstream's daemon creates only the components followed by a '/':
+	# the directory is sent with a trailing one (as Windows paths end)
+	check "[$kv/$dv] --create-path into $dst/a/b/c/" hvsim fcopy $SRC/f6145 $dst/a/b/c/ f --create-path
 	check "[$kv/$dv] ... the file is there" cmp $SRC/f6145 $dst/a/b/c/f
 	out=$(hvsim fcopy $SRC/f1 $dst/x/y f 2>&1)
 	ok $([ $? = 1 ] && [ ! -e $dst/x ]; echo $?) \
