@@ -38,6 +38,13 @@ start_daemon() {
 
 status_of() { sed -n 's/.* status=\(0x[0-9a-f]*\) .*/\1/p' <<<"$1"; }
 
+# hvsim fcopy usage errors (no host needed to refuse them)
+for args in "a b" "a b c --chunk 0" "a b c --chunk 6145" "a b c --bogus"; do
+	# shellcheck disable=SC2086
+	hvsim fcopy $args >/dev/null 2>&1
+	ok $([ $? = 2 ]; echo $?) "hvsim fcopy $args: usage error, exit 2"
+done
+
 SRC=/tmp/src
 mkdir -p $SRC
 : >$SRC/f0

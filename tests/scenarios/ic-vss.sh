@@ -98,6 +98,13 @@ run_vss() {
 	check "[$kv/$dv] the $kv hv_utils unloads" hv_utils_unload
 }
 
+# hvsim vss usage errors (no host needed to refuse them)
+for args in "bogus" "thaw --luns 2" "freeze --luns 261" "backup --hold" "check extra"; do
+	# shellcheck disable=SC2086
+	hvsim vss $args >/dev/null 2>&1
+	ok $([ $? = 2 ]; echo $?) "hvsim vss $args: usage error, exit 2"
+done
+
 modprobe brd rd_nr=3 rd_size=32768
 modprobe crc32c_generic 2>/dev/null
 modprobe ext4 2>/dev/null
