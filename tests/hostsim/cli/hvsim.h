@@ -53,8 +53,7 @@ void heartbeat_command(int argc, char **argv);
 void time_command(int argc, char **argv);
 unsigned long long parse_number(const char *what, const char *s, unsigned long long max);
 int make_request(int argc, char **argv, unsigned int timeout_ms, char *out, size_t size);
-void add_word(char **words, int *n, char *bufs, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+void add_word(char **words, int *n, char *bufs, const char *fmt, ...);
 int request_option(int argc, char **argv, char **words, int *n, char *bufs,
 		   unsigned int *timeout_ms);
 

@@ -171,7 +171,7 @@ void add_word(char **words, int *n, char *bufs, const char *fmt, ...)
 
 /* Common request options; returns how many words it took (0: not one). */
 int request_option(int argc, char **argv, char **words, int *n, char *bufs,
-			  unsigned int *timeout_ms)
+		   unsigned int *timeout_ms)
 {
 	char *b = bufs + *n * 48;
 

@@ -58,8 +58,8 @@ static void split_addr(char *word, char *addrs, char *masks, size_t size)
 	add_list(masks, size, mask);
 }
 
-static void ipinfo(int argc, char **argv, char **words, int *n, char *bufs,
-		   unsigned int *timeout_ms)
+static void ipinfo_words(int argc, char **argv, char **words, int *n, char *bufs,
+			 unsigned int *timeout_ms)
 {
 	static char addrs[4096], masks[4096], gws[2048], dns[4096];
 	int i, used, set, dhcp = 0, family = 0;
@@ -137,7 +137,7 @@ void kvp_command(int argc, char **argv)
 	if (argc < 1)
 		usage();
 	if (!strcmp(argv[0], "ipinfo")) {
-		ipinfo(argc - 1, argv + 1, words, &n, bufs, &timeout_ms);
+		ipinfo_words(argc - 1, argv + 1, words, &n, bufs, &timeout_ms);
 		write_input(input, input_len);
 		exit(make_request(n, words, timeout_ms, NULL, 0));
 	}

@@ -11,7 +11,7 @@
 
 #define IC_DEFAULT_TIMEOUT_MS	40000
 
-/* Make one VSS request; 0 if answered S_OK, 1 if answered otherwise, 2 if not answered. */
+/* One VSS request; 0 if answered S_OK, 1 if answered otherwise, 2 if not. */
 static int vss_request(const char *op, char **opts, int n_opts, unsigned int timeout_ms)
 {
 	static char line[1 << 16];
@@ -63,7 +63,8 @@ void vss_command(int argc, char **argv)
 		used = 2;
 		if (i + 1 < argc && !strcmp(argv[i], "--luns") &&
 		    (backup || !strcmp(argv[0], "freeze"))) {
-			add_word(opts, &n, bufs, "luns=%llu", parse_number("luns", argv[i + 1], 260));
+			add_word(opts, &n, bufs, "luns=%llu",
+				 parse_number("luns", argv[i + 1], 260));
 			luns = opts[n - 1];
 			n--;
 		} else if (backup && i + 1 < argc && !strcmp(argv[i], "--hold")) {
