@@ -21,8 +21,8 @@
 /* Most versions the host offers, per kind. */
 #define HV_IC_HOST_MAX_VERSIONS		8
 
-/* Room every request the host builds fits in (a shutdown is the largest). */
-#define HV_IC_HOST_MAX_REQUEST		(HV_IC_HDR_SIZE + sizeof(struct hv_ic_shutdown))
+/* Room every request the host builds fits in (KVP's IP message is the largest). */
+#define HV_IC_HOST_MAX_REQUEST		(HV_IC_HDR_SIZE + sizeof(struct hv_ic_kvp_ip))
 
 /**
  * struct hv_ic_host_versions - what the host offers in a negotiation
@@ -39,18 +39,17 @@ struct hv_ic_host_versions {
 };
 
 /**
- * hv_ic_host_build() - lay out a request: pipe header, IC header, body
- * @buf:	where; at least HV_IC_HDR_SIZE + @body_len bytes, body included
- *		(the caller writes the body after this call)
+ * hv_ic_host_build_hdr() - write the pipe and IC headers of a request
+ * @buf:	where; the body after them is left as it is
  * @msgtype:	HV_IC_MSG_*
  * @fw:		framework version for the header
  * @msgver:	message version for the header
  * @body_len:	body bytes
  *
  * Return: the payload length, HV_IC_HDR_SIZE + @body_len. The header says
- * TRANSACTION|REQUEST, transaction id 0, status 0; the body is zeroed.
+ * TRANSACTION|REQUEST, transaction id 0, status 0.
  */
-static inline u32 hv_ic_host_build(u8 *buf, u16 msgtype, u32 fw, u32 msgver, u32 body_len)
+static inline u32 hv_ic_host_build_hdr(u8 *buf, u16 msgtype, u32 fw, u32 msgver, u32 body_len)
 {
 	struct hv_ic_pipe_hdr pipe = {
 		.flags = HV_IC_PIPE_DATA,
@@ -68,8 +67,25 @@ static inline u32 hv_ic_host_build(u8 *buf, u16 msgtype, u32 fw, u32 msgver, u32
 	hdr.flags = HV_IC_FLAGS_REQUEST;
 	memcpy(buf, &pipe, sizeof(pipe));
 	memcpy(buf + sizeof(pipe), &hdr, sizeof(hdr));
-	memset(buf + HV_IC_HDR_SIZE, 0, body_len);
 	return HV_IC_HDR_SIZE + body_len;
+}
+
+/**
+ * hv_ic_host_build() - lay out a request: pipe header, IC header, body
+ * @buf:	where; at least HV_IC_HDR_SIZE + @body_len bytes, body included
+ *		(the caller writes the body after this call)
+ * @msgtype:	HV_IC_MSG_*
+ * @fw:		framework version for the header
+ * @msgver:	message version for the header
+ * @body_len:	body bytes
+ *
+ * Return: the payload length, HV_IC_HDR_SIZE + @body_len. The header says
+ * TRANSACTION|REQUEST, transaction id 0, status 0; the body is zeroed.
+ */
+static inline u32 hv_ic_host_build(u8 *buf, u16 msgtype, u32 fw, u32 msgver, u32 body_len)
+{
+	memset(buf + HV_IC_HDR_SIZE, 0, body_len);
+	return hv_ic_host_build_hdr(buf, msgtype, fw, msgver, body_len);
 }
 
 /**

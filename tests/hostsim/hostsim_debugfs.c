@@ -70,6 +70,8 @@
  *               answered, timeout, bad, aborted) status fw msg, the kind's
  *               own words, body_len timeout_ms why; then "last relid=R
  *               id=N" for the request the last "ic" command made
+ *   ic_input    (write only) the strings of the next request that carries
+ *               some (hostsim_ic_kvp.c); a write at offset 0 starts anew
  *   ic_config   per IC class the versions the host offers and the period
  *               of its own requests; the reference counter, its skew and
  *               the host's clock (100 ns units)
@@ -348,6 +350,19 @@ static int hvsim_ic_cfg_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(hvsim_ic_cfg);
 
+static ssize_t hvsim_ic_input_fwrite(struct file *file, const char __user *ubuf,
+				     size_t count, loff_t *ppos)
+{
+	return hvsim_ic_input_write(ubuf, count, ppos);
+}
+
+static const struct file_operations hvsim_ic_input_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = hvsim_ic_input_fwrite,
+	.llseek = noop_llseek,
+};
+
 /**
  * hvsim_debugfs_init() - create /sys/kernel/debug/hv_hostsim/
  *
@@ -371,6 +386,7 @@ int hvsim_debugfs_init(void)
 	debugfs_create_file("ic", 0444, hvsim_debugfs_dir, NULL, &hvsim_ic_status_fops);
 	debugfs_create_file("ic_requests", 0444, hvsim_debugfs_dir, NULL, &hvsim_ic_reqs_fops);
 	debugfs_create_file("ic_config", 0444, hvsim_debugfs_dir, NULL, &hvsim_ic_cfg_fops);
+	debugfs_create_file("ic_input", 0200, hvsim_debugfs_dir, NULL, &hvsim_ic_input_fops);
 	return 0;
 }
 

@@ -18,12 +18,18 @@
  *                         the host's periodic heartbeats or SAMPLEs on every
  *                         channel of the class (0: off)
  *   ic skew NS            the reference counter's skew (hostsim_ic_refclock.c)
+ *   ic kvp OP ...         a KVP request, its strings staged in ic_input
+ *                         (hostsim_ic_kvp.c)
+ *   ic vss OP ...         a VSS request (hostsim_ic_vss.c)
+ *   ic fcopy OP ...       an fcopy request, its strings or data staged in
+ *                         ic_input (hostsim_ic_fcopy.c)
  * Numbers are decimal, or hex with 0x (flags, reason).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
@@ -435,6 +441,7 @@ void hvsim_ic_forget(u32 relid)
 	if (relid < 1 || relid > HVSIM_MAX_DEVICES)
 		return;
 	ic = &hvsim_ic_chans[relid - 1];
+	kvfree(ic->answer);
 	memset(ic, 0, sizeof(*ic));
 	ic->service = -1;
 	ic->hb_seq = 1;
@@ -464,8 +471,11 @@ void hvsim_ic_exit(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < HVSIM_MAX_DEVICES; i++)
+	for (i = 0; i < HVSIM_MAX_DEVICES; i++) {
 		cancel_delayed_work_sync(&hvsim_ic_ticks[i]);
+		kvfree(hvsim_ic_chans[i].answer);
+		hvsim_ic_chans[i].answer = NULL;
+	}
 }
 
 /* ---- control commands (hvsim.lock held) ---------------------------------- */
@@ -699,6 +709,96 @@ static int hvsim_ic_cmd_request(int argc, char **argv, enum hvsim_ic_kind kind, 
 	return 0;
 }
 
+/* A request with a payload on @svc: staged by @stage once it has a slot. */
+static int hvsim_ic_cmd_payload(int svc, u32 relid, u32 tmo,
+				int (*stage)(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
+					     void *arg), void *arg)
+{
+	struct hvsim_ic_chan *ic;
+	struct hvsim_ic_req *r;
+	struct hvsim_chan *c;
+	int ret;
+
+	ic = hvsim_ic_target(svc, relid, &c);
+	if (!ic)
+		return -EINVAL;
+	hvsim_ic_expire(ic, c->relid);
+	r = hvsim_ic_new_req(ic, svc == HVSIM_IC_KVP_SVC ? HVSIM_IC_KVP :
+			     svc == HVSIM_IC_VSS_SVC ? HVSIM_IC_VSS : HVSIM_IC_FCOPY, false);
+	if (!r) {
+		hvsim_cmd_fail("relid %u has a request outstanding (%s %u)", c->relid,
+			       hvsim_ic_kind_name(ic->cur->kind), ic->cur->id);
+		mutex_unlock(&c->lock);
+		return -EBUSY;
+	}
+	r->timeout_ms = tmo;
+	ret = stage(ic, r, arg);
+	if (ret) {
+		/* never sent: forget it */
+		ic->cur = NULL;
+		ic->n_hist--;
+		mutex_unlock(&c->lock);
+		return ret;
+	}
+	hvsim_ic_last_relid = c->relid;
+	hvsim_ic_last_id = r->id;
+	queue_delayed_work(hvsim.chan_wq, &c->work, 0);
+	mutex_unlock(&c->lock);
+	return 0;
+}
+
+static int hvsim_ic_stage_kvp(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r, void *arg)
+{
+	return hvsim_ic_kvp_stage(ic, r, arg);
+}
+
+static int hvsim_ic_cmd_kvp(int argc, char **argv)
+{
+	struct hv_ic_kvp_input in;
+	u32 relid, tmo;
+
+	if (hvsim_ic_kvp_parse(argc, argv, &in, &relid, &tmo))
+		return -EINVAL;
+	return hvsim_ic_cmd_payload(HVSIM_IC_KVP_SVC, relid, tmo, hvsim_ic_stage_kvp, &in);
+}
+
+struct hvsim_ic_vss_args {
+	u8 op;
+	u32 luns;
+};
+
+static int hvsim_ic_stage_vss(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r, void *arg)
+{
+	struct hvsim_ic_vss_args *a = arg;
+
+	return hvsim_ic_vss_stage(ic, r, a->op, a->luns);
+}
+
+static int hvsim_ic_cmd_vss(int argc, char **argv)
+{
+	struct hvsim_ic_vss_args a;
+	u32 relid, tmo;
+
+	if (hvsim_ic_vss_parse(argc, argv, &a.op, &a.luns, &relid, &tmo))
+		return -EINVAL;
+	return hvsim_ic_cmd_payload(HVSIM_IC_VSS_SVC, relid, tmo, hvsim_ic_stage_vss, &a);
+}
+
+static int hvsim_ic_stage_fcopy(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r, void *arg)
+{
+	return hvsim_ic_fcopy_stage(ic, r, arg);
+}
+
+static int hvsim_ic_cmd_fcopy(int argc, char **argv)
+{
+	struct hvsim_ic_fcopy_args a;
+	u32 relid, tmo;
+
+	if (hvsim_ic_fcopy_parse(argc, argv, &a, &relid, &tmo))
+		return -EINVAL;
+	return hvsim_ic_cmd_payload(HVSIM_IC_FCOPY_SVC, relid, tmo, hvsim_ic_stage_fcopy, &a);
+}
+
 /**
  * hvsim_cmd_ic() - the "ic" commands of the control file
  * @argc: number of words
@@ -732,8 +832,15 @@ int hvsim_cmd_ic(int argc, char **argv)
 	if (!strcmp(argv[1], "sample"))
 		return hvsim_ic_cmd_request(argc, argv, HVSIM_IC_TIME_SAMPLE,
 					    HVSIM_IC_TIMESYNC_SVC);
+	if (!strcmp(argv[1], "kvp"))
+		return hvsim_ic_cmd_kvp(argc, argv);
+	if (!strcmp(argv[1], "vss"))
+		return hvsim_ic_cmd_vss(argc, argv);
+	if (!strcmp(argv[1], "fcopy"))
+		return hvsim_ic_cmd_fcopy(argc, argv);
 usage:
-	hvsim_cmd_fail("usage: ic versions|auto|skew|shutdown|heartbeat|sync|sample ...");
+	hvsim_cmd_fail("usage: ic %s ...",
+		       "versions|auto|skew|shutdown|heartbeat|sync|sample|kvp|vss|fcopy");
 	return -EINVAL;
 }
 
@@ -819,7 +926,8 @@ int hvsim_ic_show(struct seq_file *s)
 	return 0;
 }
 
-static void hvsim_ic_show_req(struct seq_file *s, u32 relid, const struct hvsim_ic_req *r)
+static void hvsim_ic_show_req(struct seq_file *s, u32 relid, const struct hvsim_ic_chan *ic,
+			      const struct hvsim_ic_req *r)
 {
 	seq_printf(s, "relid=%u id=%u kind=%s origin=%s state=%s", relid, r->id,
 		   hvsim_ic_kind_name(r->kind), r->automatic ? "host" : "admin",
@@ -848,6 +956,13 @@ static void hvsim_ic_show_req(struct seq_file *s, u32 relid, const struct hvsim_
 	}
 	seq_printf(s, " body_len=%u timeout_ms=%u", r->body_len, r->timeout_ms);
 	hvsim_ic_print_word(s, "why", r->why);
+	if (r->kind == HVSIM_IC_VSS)
+		hvsim_ic_vss_show(s, r);
+	else if (r->kind == HVSIM_IC_FCOPY)
+		hvsim_ic_fcopy_show(s, r);
+	/* last: the answer's strings may hold spaces (quoted) */
+	if (r->kind == HVSIM_IC_KVP)
+		hvsim_ic_kvp_show(s, ic, r);
 	seq_putc(s, '\n');
 }
 
@@ -872,7 +987,7 @@ int hvsim_ic_requests_show(struct seq_file *s)
 		hvsim_ic_expire(ic, i);
 		n = ic->n_hist > HVSIM_IC_HISTORY ? ic->n_hist - HVSIM_IC_HISTORY : 0;
 		for (; n < ic->n_hist; n++)
-			hvsim_ic_show_req(s, i, &ic->hist[n % HVSIM_IC_HISTORY]);
+			hvsim_ic_show_req(s, i, ic, &ic->hist[n % HVSIM_IC_HISTORY]);
 		mutex_unlock(&c->lock);
 	}
 	if (hvsim_ic_last_relid)

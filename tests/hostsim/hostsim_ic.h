@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The host side of the integration services (ICs): shutdown, timesync,
- * heartbeat, and for now negotiation only for KVP, VSS and fcopy.
+ * heartbeat, KVP (hostsim_ic_kvp.c), VSS (hostsim_ic_vss.c) and fcopy
+ * (hostsim_ic_fcopy.c).
  *
  * Each IC device's channel is served by hvsim_ic_run_CLASS() (its class's
  * run handler). When the guest opens the channel the host sends a negotiation
@@ -26,7 +27,9 @@
 
 #include <linux/types.h>
 
-#include "hv/hv_ic_host.h"
+#include "hv/hv_ic_host_kvp.h"
+#include "hv/hv_ic_host_vss.h"
+#include "hv/hv_ic_host_fcopy.h"
 
 struct hvsim_chan;
 struct seq_file;
@@ -45,7 +48,13 @@ enum hvsim_ic_kind {
 	HVSIM_IC_HEARTBEAT,
 	HVSIM_IC_TIME_SYNC,
 	HVSIM_IC_TIME_SAMPLE,
+	HVSIM_IC_KVP,
+	HVSIM_IC_VSS,
+	HVSIM_IC_FCOPY,
 };
+
+/* Most bytes the administrator stages in ic_input for one request. */
+#define HVSIM_IC_INPUT_MAX	8192
 
 enum hvsim_ic_req_state {
 	HVSIM_IC_REQ_STAGED,	/* waits to be sent (ring full, or just made) */
@@ -77,13 +86,20 @@ enum hvsim_ic_state {
  * @flags:	shutdown flags (sent raw) or timesync flags
  * @reason:	shutdown reason code
  * @secs:	shutdown timeout in seconds
- * @offset_ns:	timesync: host time offset of the sample
+ * @offset_ns:	timesync: host time offset of the sample; fcopy: the file
+ *		size (START) or the data's offset (WRITE)
  * @seq:	heartbeat: the sequence number sent
  * @fw:		framework version the request used or, for a negotiation,
  *		the one agreed
  * @msgver:	message version, likewise
  * @status:	the guest's status (valid once answered)
  * @answer_seq:	heartbeat: the sequence number answered
+ * @op:		KVP, VSS: the operation (HV_IC_KVP_OP_*, HV_IC_VSS_OP_*)
+ * @pool:	KVP: the pool
+ * @value_type:	KVP SET: the value type; VSS: the answer's flags; fcopy:
+ *		the copy flags (START) or the data's size (WRITE)
+ * @index:	KVP ENUMERATE: the index; IP ops: family | dhcp << 8; VSS
+ *		FREEZE: the LUNs in its table
  * @why:	why the answer was refused (state bad)
  */
 struct hvsim_ic_req {
@@ -103,6 +119,10 @@ struct hvsim_ic_req {
 	u32 msgver;
 	u32 status;
 	u64 answer_seq;
+	u8 op;
+	u8 pool;
+	u32 value_type;
+	u32 index;
 	const char *why;
 };
 
@@ -145,7 +165,12 @@ struct hvsim_ic_stats {
  * @auto_next:	jiffies of the next periodic request
  * @last_bad:	why the last bad answer or packet was refused, or NULL
  * @stats:	counters
- * @tx:		the request being written
+ * @answer:	the last valid answer that carries data (KVP), a private copy
+ *		allocated at the first such request, or NULL
+ * @answer_id:	the request @answer answers (0: none)
+ * @answer_len:	its length
+ * @tx:		the request being written (a request with a payload is laid
+ *		out here when the command is given, and stays until the next)
  */
 struct hvsim_ic_chan {
 	int service;
@@ -161,6 +186,9 @@ struct hvsim_ic_chan {
 	unsigned long auto_next;
 	const char *last_bad;
 	struct hvsim_ic_stats stats;
+	u8 *answer;
+	u32 answer_id;
+	u32 answer_len;
 	u8 tx[ALIGN(HV_IC_HOST_MAX_REQUEST, 8)];
 };
 
@@ -184,6 +212,52 @@ u32 hvsim_ic_build_request(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r);
 const char *hvsim_ic_check_reply(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
 				 const u8 *buf, u32 len);
 const char *hvsim_ic_kind_name(enum hvsim_ic_kind kind);
+
+/* hostsim_ic_kvp.c: KVP requests, their answers, the staged input */
+int hvsim_ic_kvp_stage(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
+		       struct hv_ic_kvp_input *in);
+int hvsim_ic_kvp_parse(int argc, char **argv, struct hv_ic_kvp_input *in, u32 *relid,
+		       u32 *tmo);
+const char *hvsim_ic_kvp_check(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
+			       const u8 *buf, u32 len);
+void hvsim_ic_kvp_show(struct seq_file *s, const struct hvsim_ic_chan *ic,
+		       const struct hvsim_ic_req *r);
+ssize_t hvsim_ic_input_write(const char __user *ubuf, size_t count, loff_t *ppos);
+const char *hvsim_ic_input_take(u32 *len);
+
+/* hostsim_ic_vss.c: VSS requests and their answers */
+int hvsim_ic_vss_parse(int argc, char **argv, u8 *op, u32 *luns, u32 *relid, u32 *tmo);
+int hvsim_ic_vss_stage(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r, u8 op, u32 luns);
+const char *hvsim_ic_vss_check(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
+			       const u8 *buf, u32 len);
+void hvsim_ic_vss_show(struct seq_file *s, const struct hvsim_ic_req *r);
+
+/**
+ * struct hvsim_ic_fcopy_args - an fcopy command
+ * @op:		HV_IC_FCOPY_*
+ * @flags:	START: copy flags
+ * @size:	START: file size
+ * @offset:	WRITE: offset
+ * @input:	the staged bytes (START: NAME NUL DIR NUL; WRITE: data)
+ * @input_len:	their length
+ */
+struct hvsim_ic_fcopy_args {
+	u32 op;
+	u32 flags;
+	u64 size;
+	u64 offset;
+	const char *input;
+	u32 input_len;
+};
+
+/* hostsim_ic_fcopy.c: fcopy requests and their answers */
+int hvsim_ic_fcopy_parse(int argc, char **argv, struct hvsim_ic_fcopy_args *a, u32 *relid,
+			 u32 *tmo);
+int hvsim_ic_fcopy_stage(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
+			 const struct hvsim_ic_fcopy_args *a);
+const char *hvsim_ic_fcopy_check(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r,
+				 const u8 *buf, u32 len);
+void hvsim_ic_fcopy_show(struct seq_file *s, const struct hvsim_ic_req *r);
 
 /* hostsim_ic_refclock.c: the guest's Hyper-V reference counter */
 int hvsim_refclock_init(void);

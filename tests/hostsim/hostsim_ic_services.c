@@ -37,6 +37,9 @@ const char *hvsim_ic_kind_name(enum hvsim_ic_kind kind)
 	case HVSIM_IC_HEARTBEAT: return "heartbeat";
 	case HVSIM_IC_TIME_SYNC: return "sync";
 	case HVSIM_IC_TIME_SAMPLE: return "sample";
+	case HVSIM_IC_KVP: return "kvp";
+	case HVSIM_IC_VSS: return "vss";
+	case HVSIM_IC_FCOPY: return "fcopy";
 	}
 	return "?";
 }
@@ -48,6 +51,9 @@ static u16 hvsim_ic_msgtype(enum hvsim_ic_kind kind)
 	case HVSIM_IC_HEARTBEAT: return HV_IC_MSG_HEARTBEAT;
 	case HVSIM_IC_TIME_SYNC:
 	case HVSIM_IC_TIME_SAMPLE: return HV_IC_MSG_TIMESYNC;
+	case HVSIM_IC_KVP: return HV_IC_MSG_KVP;
+	case HVSIM_IC_VSS: return HV_IC_MSG_VSS;
+	case HVSIM_IC_FCOPY: return HV_IC_MSG_FCOPY;
 	default: return HV_IC_MSG_NEGOTIATE;
 	}
 }
@@ -117,6 +123,12 @@ u32 hvsim_ic_build_request(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r)
 		v3.parenttime = hvsim_host_time_100ns(r->offset_ns);
 		v3.flags = r->flags;
 		return hvsim_ic_put(ic, r, &v3, sizeof(v3));
+	case HVSIM_IC_KVP:
+	case HVSIM_IC_VSS:
+	case HVSIM_IC_FCOPY:
+		/* the body was laid out when the command was given */
+		return hv_ic_host_build_hdr(ic->tx, hvsim_ic_msgtype(r->kind), r->fw, r->msgver,
+					    r->body_len);
 	}
 	return 0;
 }
@@ -154,6 +166,12 @@ const char *hvsim_ic_check_reply(struct hvsim_ic_chan *ic, struct hvsim_ic_req *
 		return why;
 	case HVSIM_IC_HEARTBEAT:
 		return hv_ic_host_check_heartbeat(buf, len, r->seq, &r->status, &r->answer_seq);
+	case HVSIM_IC_KVP:
+		return hvsim_ic_kvp_check(ic, r, buf, len);
+	case HVSIM_IC_VSS:
+		return hvsim_ic_vss_check(ic, r, buf, len);
+	case HVSIM_IC_FCOPY:
+		return hvsim_ic_fcopy_check(ic, r, buf, len);
 	default:
 		return NULL;
 	}

@@ -21,11 +21,15 @@
 #   # modules: NAME...     distro modules to include (dependencies follow;
 #                          NAME? where the kernel has it)
 #   # binaries: PATH...    host binaries to include (libraries follow)
+#   # distro-daemons: yes  Debian's hyperv-daemons of the kernel's suite
+#                          (bookworm's on trixie, sid, debug) in
+#                          /usr/lib/hv-debian/SUITE (tests/vm/distro-daemons.sh)
 #   # tools: NAME...       our tools (tools/hv, else the hvsim CLI of
 #                          tests/hostsim/cli or hvsock-test of
 #                          tests/hvsock, phc-offset of tests/ptp, ic-dev
 #                          of tests/ic, hv-fake-kernel of tests/daemons),
-#                          built and included
+#                          built and included; NAME? only when
+#                          tools/hv/NAME.c exists
 #   # timeout: SECONDS     hard limit for the scenario (default 120)
 #   # memory: SIZE         guest RAM (default 1G)
 #   # cpus: N              guest CPUs (default 1: under TCG each vCPU is a
@@ -251,7 +255,22 @@ add_tool() {
 	cp "$bin" "$root/usr/sbin/$1"
 	copy_libs "$bin"
 }
-for t in $(header_all tools); do add_tool "$t"; done
+for t in $(header_all tools); do
+	case $t in
+	*\?) t=${t%\?}; [ -e "$HV_TOP/tools/hv/$t.c" ] || continue ;;
+	esac
+	add_tool "$t"
+done
+
+# Debian's own daemons when a scenario asks (# distro-daemons: yes), in
+# /usr/lib/hv-debian/SUITE: bullseye's for the bullseye kernel, bookworm's
+# elsewhere (tests/vm/distro-daemons.sh).
+if [ -n "$(header_all distro-daemons)" ]; then
+	dsuite=bookworm
+	[ "$kernel" = bullseye ] && dsuite=bullseye
+	"$HV_TOP/tests/vm/distro-daemons.sh" $dsuite "$root" >"$work/distro-daemons.log" 2>&1 ||
+		fail "cannot get Debian's hyperv-daemons: $(tail -3 "$work/distro-daemons.log")"
+fi
 
 # What the scenario may want to know about this kernel.
 vmbus_mode=$(sed -n 's/^CONFIG_HYPERV_VMBUS=//p' "$kdir/config")

@@ -40,6 +40,17 @@ static const char usage_text[] =
 "       hvsim time sync|sample [--offset D] [--relid N] [--timeout MS]\n"
 "       hvsim time auto PERIOD_MS|off\n"
 "       hvsim time refclock [--skew D]\n"
+"       hvsim kvp set POOL KEY VALUE [--type sz|u32|u64] [--relid N] [--timeout MS]\n"
+"       hvsim kvp get|delete POOL KEY [--relid N] [--timeout MS]\n"
+"       hvsim kvp enum POOL [--index N|--all] [--relid N] [--timeout MS]\n"
+"       hvsim kvp ipinfo get ADAPTER [--family 4|6|both] [--relid N] [--timeout MS]\n"
+"       hvsim kvp ipinfo set ADAPTER --dhcp | --addr IP/P[,...] [--gw IP[,...]]\n"
+"                            [--dns IP[,...]] [--relid N] [--timeout MS]\n"
+"       hvsim vss check|dminfo|thaw|complete [--relid N] [--timeout MS]\n"
+"       hvsim vss freeze [--luns N] [--relid N] [--timeout MS]\n"
+"       hvsim vss backup [--hold MS] [--luns N] [--relid N] [--timeout MS]\n"
+"       hvsim fcopy SRC DEST_DIR NAME [--overwrite] [--create-path] [--chunk N]\n"
+"                   [--cancel-after N] [--relid N] [--timeout MS]\n"
 "       hvsim --help\n";
 
 static const char help_text[] =
@@ -243,6 +254,42 @@ static const char help_text[] =
 "    time refclock [--skew D]\n"
 "        Show (and set the skew of) the reference counter the simulator\n"
 "        gives the guest (hv_read_reference_counter, 100 ns units).\n"
+"    kvp set POOL KEY VALUE [--type sz|u32|u64]\n"
+"    kvp get|delete POOL KEY\n"
+"        KVP item requests on POOL (0 external, 1 guest, 2 auto, 3 auto\n"
+"        external, 4 auto internal; up to 255 is sent as is). KEY and VALUE\n"
+"        are UTF-8, sent as UTF-16LE: a key of at most 255 UTF-16 units, a\n"
+"        value of 1023 (the host refuses longer ones, exit 1); u32/u64\n"
+"        values are decimal numbers.\n"
+"    kvp enum POOL [--index N|--all]\n"
+"        Item N (default 0) of the pool; --all: from N on until the guest\n"
+"        answers other than S_OK (0x80070103 past the end), a line each.\n"
+"    kvp ipinfo get ADAPTER [--family 4|6|both]\n"
+"        The guest's IP configuration of the adapter (the Linux daemon\n"
+"        wants the upper-case MAC, colon form).\n"
+"    kvp ipinfo set ADAPTER --dhcp | --addr IP/P[,...] [--gw ..] [--dns ..]\n"
+"        Inject an IP configuration (ADAPTER: the guest's device_id,\n"
+"        {guid}); IPv4 prefixes become dotted masks, lists are sent\n"
+"        ';'-separated (the string form of KVP up to 4.0).\n"
+"        An answer's strings are printed as key=\"...\" value=\"...\"\n"
+"        (ipinfo get: adapter addr mask gw dns), always quoted, with \\\"\n"
+"        \\\\ and \\xHH escapes for '\"', '\\' and control bytes.\n"
+"    vss check|dminfo|freeze|thaw|complete [--luns N]\n"
+"        One VSS request: CHECK_HOT_BACKUP, GET_DM_INFO (their flags show\n"
+"        as answer_flags), FREEZE (a 6260-byte body whose LUN table holds\n"
+"        N entries, default 1), THAW, BU_COMPLETE. Exit 0 when answered.\n"
+"    vss backup [--hold MS] [--luns N]\n"
+"        check, dminfo, freeze, MS of waiting, thaw, complete (thaw also\n"
+"        after a failed freeze; complete only after a good one), a line\n"
+"        each; exit 0 only when every answer was S_OK.\n"
+"    fcopy SRC DEST_DIR NAME [--overwrite] [--create-path] [--chunk N]\n"
+"          [--cancel-after N]\n"
+"        Copy the host file SRC into the guest as DEST_DIR/NAME: START\n"
+"        (flags 1 overwrite, 2 create the path), WRITEs of N bytes (at most\n"
+"        and by default 6144), COMPLETE; --cancel-after N: CANCEL after N\n"
+"        WRITEs. The file's bytes go through the module's ic_input. A line\n"
+"        per request; exit 0 only when every answer was S_OK (a failed\n"
+"        WRITE is followed by a CANCEL).\n"
 "    The request commands take --relid N (default: the first open channel\n"
 "    of the class with agreed versions) and --timeout MS (default 40000:\n"
 "    the host's timeout); they print the request's line of ic requests\n"
@@ -334,6 +381,28 @@ int read_file(const char *name, char *buf, size_t size)
 	buf[len] = '\0';
 	close(fd);
 	return 0;
+}
+
+/* Stage the strings of the next request in the module's ic_input. */
+void write_input(const void *buf, size_t len)
+{
+	char path[4096];
+	ssize_t n;
+	int fd;
+
+	check_host();
+	path_of(path, sizeof(path), "ic_input");
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	do {
+		n = write(fd, buf, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		die("%s: %s", path, strerror(errno));
+	if ((size_t)n != len)
+		die("%s: short write", path);
+	close(fd);
 }
 
 /* Copy a file of the module's to stdout. */
@@ -648,6 +717,12 @@ int main(int argc, char **argv)
 		heartbeat_command(argc - 2, argv + 2);
 	} else if (!strcmp(cmd, "time")) {
 		time_command(argc - 2, argv + 2);
+	} else if (!strcmp(cmd, "kvp")) {
+		kvp_command(argc - 2, argv + 2);
+	} else if (!strcmp(cmd, "vss")) {
+		vss_command(argc - 2, argv + 2);
+	} else if (!strcmp(cmd, "fcopy")) {
+		fcopy_command(argc - 2, argv + 2);
 	} else if (!strcmp(cmd, "status")) {
 		if (argc != 2)
 			usage();

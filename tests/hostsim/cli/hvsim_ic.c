@@ -19,16 +19,7 @@
 #define IC_MAX_TIMEOUT_MS	600000
 #define MAX_DURATION_NS		(400LL * 24 * 3600 * 1000000000LL)	/* 400 days */
 
-/* Bad usage: say why, exit 2; a macro, so that fprintf checks the format. */
-#define bad_usage(...)						\
-	do {							\
-		fprintf(stderr, "%s: ", prog);			\
-		fprintf(stderr, __VA_ARGS__);			\
-		fputc('\n', stderr);				\
-		usage();					\
-	} while (0)
-
-static unsigned long long parse_number(const char *what, const char *s, unsigned long long max)
+unsigned long long parse_number(const char *what, const char *s, unsigned long long max)
 {
 	unsigned long long v;
 	char *end;
@@ -113,15 +104,23 @@ static int request_line(unsigned int relid, unsigned int id, char *out, size_t s
 	return -1;
 }
 
-/*
- * Make one request (the words of an "ic" command), wait for its outcome
- * and print its line. Retries while the channel is busy. Return: 0 if
- * answered, 1 if not.
+/**
+ * make_request() - make one request (the words of an "ic" command), wait
+ *	for its outcome and print its line
+ * @argc: number of words
+ * @argv: the words
+ * @timeout_ms: the request's timeout
+ * @out: where the line is copied too, or NULL
+ * @size: room at @out
+ *
+ * Retries while the channel is busy.
+ *
+ * Return: 0 if answered, 1 if not.
  */
-static int make_request(int argc, char **argv, unsigned int timeout_ms)
+int make_request(int argc, char **argv, unsigned int timeout_ms, char *out, size_t size)
 {
-	static char all[1 << 18];
-	char line[2048], state[32], *last;
+	static char all[1 << 18], line[1 << 17];
+	char state[32], *last;
 	unsigned int relid, id, waited = 0;
 
 	while (try_command(argc, argv, 1) == -EBUSY) {
@@ -150,6 +149,8 @@ static int make_request(int argc, char **argv, unsigned int timeout_ms)
 		usleep(10000);
 	}
 	puts(line);
+	if (out)
+		snprintf(out, size, "%s", line);
 	if (!strcmp(state, "answered"))
 		return 0;
 	fprintf(stderr, "%s: request %u of relid %u: %s\n", prog, id, relid, state);
@@ -157,7 +158,7 @@ static int make_request(int argc, char **argv, unsigned int timeout_ms)
 }
 
 /* Append a "key=value" word, formatted into its own slot of @bufs. */
-static void add_word(char **words, int *n, char *bufs, const char *fmt, ...)
+void add_word(char **words, int *n, char *bufs, const char *fmt, ...)
 {
 	char *b = bufs + *n * 48;
 	va_list ap;
@@ -169,8 +170,8 @@ static void add_word(char **words, int *n, char *bufs, const char *fmt, ...)
 }
 
 /* Common request options; returns how many words it took (0: not one). */
-static int request_option(int argc, char **argv, char **words, int *n, char *bufs,
-			  unsigned int *timeout_ms)
+int request_option(int argc, char **argv, char **words, int *n, char *bufs,
+		   unsigned int *timeout_ms)
 {
 	char *b = bufs + *n * 48;
 
@@ -189,8 +190,6 @@ static int request_option(int argc, char **argv, char **words, int *n, char *buf
 	words[(*n)++] = b;
 	return 2;
 }
-
-#define MAX_WORDS 12
 
 /**
  * shutdown_command() - hvsim shutdown [--reboot|--hibernate] [--force]
@@ -248,7 +247,7 @@ void shutdown_command(int argc, char **argv)
 		bad_usage("--flags excludes --reboot, --hibernate and --force");
 	if (!raw)
 		add_word(words, &n, bufs, "flags=%llu", flags);
-	exit(make_request(n, words, timeout_ms));
+	exit(make_request(n, words, timeout_ms, NULL, 0));
 }
 
 /**
@@ -301,7 +300,7 @@ void heartbeat_command(int argc, char **argv)
 			bad_usage("heartbeat: too many options");
 	}
 	for (k = 0; k < count; k++)
-		failed |= make_request(n, words, timeout_ms);
+		failed |= make_request(n, words, timeout_ms, NULL, 0);
 	exit(failed);
 }
 
@@ -362,7 +361,7 @@ void time_command(int argc, char **argv)
 		if (n >= MAX_WORDS - 1)
 			bad_usage("time: too many options");
 	}
-	exit(make_request(n, words, timeout_ms));
+	exit(make_request(n, words, timeout_ms, NULL, 0));
 }
 
 /**

@@ -142,28 +142,65 @@ distro_modprobe() {
 # The hv_utils builds a scenario of the integration services runs against,
 # in one boot: "distro" (the kernel's own, on our VMBus core: not where
 # VMBus is built in, since the distro's cannot use our renamed test core)
-# and "ours" (when we built hv_utils). hv_utils_why_not VARIANT says why
-# one is missing; hv_utils_load VARIANT [PARAM=VALUE...] loads it.
+# and "ours" (when we built hv_utils). hv_utils_why_not VARIANT [SERVICE]
+# says why one is missing, or cannot serve SERVICE (kvp, vss, fcopy: the
+# module has no alias for that class); hv_utils_variants [SERVICE] lists
+# the usable ones; hv_utils_load VARIANT [PARAM=VALUE...] loads it.
 hv_utils_variants() {
 	local v list=
 	for v in distro ours; do
-		[ -z "$(hv_utils_why_not $v)" ] && list="$list $v"
+		[ -z "$(hv_utils_why_not $v $1)" ] && list="$list $v"
 	done
 	# one line, space-separated: scenarios take the last with ${list##* }
 	echo $list
 }
+# The vmbus modalias of an IC service's class (docs/design/hv_utils.md §1.1).
+hv_ic_class_alias() {
+	case $1 in
+	kvp) echo "vmbus:e7f4a0a9455a964db8278a841e8c03e6" ;;
+	vss) echo "vmbus:292efa3523ea364296ae3a6ebacba440" ;;
+	fcopy) echo "vmbus:e34bd134e4dec8419ae76b174977c192" ;;
+	esac
+}
 hv_utils_why_not() {
+	local alias file
+	alias=$(hv_ic_class_alias "$2")
 	case $1 in
 	distro)
 		[ "$HV_VMBUS_MODE" = module ] ||
 			echo "VMBus is built into this kernel: its hv_utils cannot use our test core"
-		[ -n "$(distro_module hv_utils)" ] || echo "this kernel has no hv_utils module" ;;
+		file=$(distro_module hv_utils)
+		if [ -z "$file" ]; then
+			echo "this kernel has no hv_utils module"
+		elif [ -n "$alias" ] && ! modinfo -F alias "$file" | grep -qx "$alias"; then
+			if [ "$2" = fcopy ]; then
+				echo "this kernel's hv_utils has no fcopy (Linux 6.10 moved it to UIO)"
+			else
+				echo "this kernel's hv_utils has no $2"
+			fi
+		fi ;;
 	ours)
 		case " $HV_OUR_MODULES " in
-		*" hv_utils "*) ;;
+		*" hv_utils "*)
+			[ -z "$alias" ] || modinfo -F alias "$(our_module hv_utils)" | grep -qx "$alias" ||
+				echo "our hv_utils has no $(echo "$2" | tr a-z A-Z) yet" ;;
 		*) echo "our hv_utils is not built yet" ;;
 		esac ;;
 	esac
+}
+# Debian's own daemon of service $1 (kvp, vss, fcopy), when the harness put
+# it in (# distro-daemons: yes): bullseye's on bullseye, bookworm's elsewhere.
+debian_daemon() {
+	local suite=bookworm
+	[ "$HV_TARGET" = bullseye ] && suite=bullseye
+	[ -x /usr/lib/hv-debian/$suite/usr/sbin/hv_$1_daemon ] &&
+		echo /usr/lib/hv-debian/$suite/usr/sbin/hv_$1_daemon
+}
+
+# Unload whichever hv_utils is loaded (the distro's was loaded by file).
+hv_utils_unload() {
+	grep -q '^hv_utils ' /proc/modules || return 0
+	rmmod hv_utils
 }
 # True when hv_utils variant $1 checks the length of the host's messages:
 # ours always; the distro's from Linux 5.12 on (5.10's reads its buffer
