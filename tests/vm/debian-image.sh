@@ -46,6 +46,14 @@ packages=systemd,systemd-sysv,udev,kmod,iproute2,libnl-3-200,libnl-route-3-200,b
 size=1536M
 
 mkdir -p "$dir"
+# one build of a suite at a time (run-all.sh boots two VMs at once, and
+# several checkouts share the cache): the others wait and then find it
+exec 9>"$dir/.debian-$suite.lock"
+flock 9
+if [ -f "$img" ]; then
+	[ $print_path = 1 ] && echo "$img"
+	exit 0
+fi
 tmp=$dir/.debian-$suite.tmp
 rm -rf "$tmp" "$img.tmp"
 mkdir -p "$tmp"
@@ -67,7 +75,7 @@ printf '/dev/vda\t/\text4\trw,errors=remount-ro\t0\t0\n' >"$r/etc/fstab"
 : >"$r/etc/machine-id"
 # Units that would only slow the boot or print on the console: the login
 # prompts, apt's and e2fsprogs' timers.
-for u in getty@.service serial-getty@.service apt-daily.timer \
+for u in getty@.service serial-getty@.service getty-static.service apt-daily.timer \
 	 apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service \
 	 fstrim.timer systemd-timesyncd.service; do
 	ln -sf /dev/null "$r/etc/systemd/system/$u"
