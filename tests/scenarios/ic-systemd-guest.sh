@@ -7,8 +7,11 @@
 # /var/lib/hyperv under the hardening of the unit (checked from the
 # process's own mount table and capability sets); systemctl stop and start
 # work; taking the device away stops the unit (BindsTo=) and it stays
-# stopped; bringing the device back starts it again by itself. The VSS and
-# fcopy units get the same where their daemons are built.
+# stopped; bringing the device back starts it again by itself; the rules of
+# 65-ptp-hyperv (/dev/ptp_hyperv) and 62-hyperv-hibernate (the host's
+# hibernate request runs systemctl hibernate, which fails for want of swap)
+# do their jobs. The VSS and fcopy units get the same where their daemons
+# are built.
 # guest: debian
 # kernels: bookworm trixie
 # modules: hv_utils?
@@ -164,6 +167,39 @@ for d in vss fcopy; do
 	hvsim rescind "$rel"
 	check "the host rescinds $d: hv-$d-daemon stops" wait_secs 10 not_active hv-$d-daemon
 done
+
+# 65-ptp-hyperv.rules: timesync's PTP clock gets its stable name.
+ts=$(hvsim offer timesync 2dd1ce17-079e-403c-b352-a1921ee207ee)
+check "the host offers timesync (relid $ts)" test -n "$ts"
+check "/dev/ptp_hyperv appears" wait_secs 10 test -L /dev/ptp_hyperv
+ptp=$(readlink -f /dev/ptp_hyperv)
+check "it names the clock called hyperv ($ptp)" \
+	test "$(cat "/sys/class/ptp/${ptp##*/}/clock_name" 2>/dev/null)" = hyperv
+diag "rules naming it: $(grep -l ptp_hyperv /usr/lib/udev/rules.d/*.rules | xargs -n1 basename | tr '\n' ' ')"
+
+# 62-hyperv-hibernate.rules: the host asks for hibernation; where the
+# guest's ACPI allows S4 hv_utils sends its uevent and the rule runs
+# systemctl hibernate, which fails here (no swap) and says so.
+sd=$(hvsim offer shutdown b6650ff7-33bc-4840-8048-e0676786f393)
+check "the host offers shutdown (relid $sd)" test -n "$sd"
+wait_for sh -c "hvsim ic status $sd | grep -q ' state=ready '"
+journal() { journalctl -b --no-pager -o cat "$@"; }
+hib='Starting (systemd-hibernate\.service|System Hibernate)'
+check_fails "nothing asked for hibernation before" sh -c "journalctl -b --no-pager -o cat | grep -E -q '$hib'"
+out=$(hvsim shutdown --hibernate --timeout 10000 2>/dev/null)
+diag "hibernate: $(echo "$out" | sed 's/.*\(status=[^ ]* [^ ]*\).*/\1/') (the guest's ACPI S4 decides)"
+case "$out" in
+*"(S_OK)"*)
+	check "hv_utils sent its hibernate uevent" dmesg_has "Sent hibernation uevent"
+	check "the rule ran systemctl hibernate: systemd starts systemd-hibernate.service" \
+		wait_secs 20 sh -c "journalctl -b --no-pager -o cat | grep -E -q '$hib'"
+	check "which fails cleanly here (no swap to hibernate to)" wait_secs 20 sh -c \
+		"journalctl -b --no-pager -o cat -u systemd-hibernate.service | grep -E -q 'Failed|exited, code=exited, status=1'"
+	journal -u systemd-hibernate.service | tail -3 | sed 's/^/# /'
+	;;
+*) skip "the hibernate rule" "the guest's hv_utils refused hibernation: $out" ;;
+esac
+udevadm settle
 
 hvsim rescind "$kvp"
 check "the host rescinds the KVP device: the unit stops" wait_secs 10 not_active hv-kvp-daemon
