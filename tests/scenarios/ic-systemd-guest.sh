@@ -16,17 +16,17 @@
 # kernels: bookworm trixie
 # modules: hv_utils?
 # tools: hvsim
-# timeout: 400
+# timeout: 600
 . /lib/hv-test.sh
 
 # wait_secs N CMD...: true once CMD succeeds, polled every 0.1 s for N s
+# of wall-clock time (CMD itself may take a while under TCG)
 wait_secs() {
-	local n=0 max=$(($1 * 10))
+	local end=$(($(date +%s) + $1))
 	shift
 	until "$@"; do
-		[ $n -ge $max ] && return 1
+		[ "$(date +%s)" -ge $end ] && return 1
 		sleep 0.1
-		n=$((n + 1))
 	done
 }
 active() { systemctl is-active --quiet "$1"; }
@@ -184,18 +184,23 @@ sd=$(hvsim offer shutdown b6650ff7-33bc-4840-8048-e0676786f393)
 check "the host offers shutdown (relid $sd)" test -n "$sd"
 wait_for sh -c "hvsim ic status $sd | grep -q ' state=ready '"
 journal() { journalctl -b --no-pager -o cat "$@"; }
-hib='Starting (systemd-hibernate\.service|System Hibernate)'
-check_fails "nothing asked for hibernation before" sh -c "journalctl -b --no-pager -o cat | grep -E -q '$hib'"
+journal_has() { journal | grep -E -q -- "$1"; }
+# systemd 252's systemctl starts systemd-hibernate.service, which fails;
+# 257's checks for swap itself and refuses, and udev logs its failure
+started='Starting (systemd-hibernate\.service|System Hibernate)'
+refused="Process '/bin/systemctl hibernate' failed"
+check_fails "nothing asked for hibernation before" journal_has "$started|$refused"
 out=$(hvsim shutdown --hibernate --timeout 10000 2>/dev/null)
 diag "hibernate: $(echo "$out" | sed 's/.*\(status=[^ ]* [^ ]*\).*/\1/') (the guest's ACPI S4 decides)"
 case "$out" in
 *"(S_OK)"*)
 	check "hv_utils sent its hibernate uevent" dmesg_has "Sent hibernation uevent"
-	check "the rule ran systemctl hibernate: systemd starts systemd-hibernate.service" \
-		wait_secs 20 sh -c "journalctl -b --no-pager -o cat | grep -E -q '$hib'"
-	check "which fails cleanly here (no swap to hibernate to)" wait_secs 20 sh -c \
-		"journalctl -b --no-pager -o cat -u systemd-hibernate.service | grep -E -q 'Failed|exited, code=exited, status=1'"
-	journal -u systemd-hibernate.service | tail -3 | sed 's/^/# /'
+	check "the rule ran systemctl hibernate (systemd-hibernate.service started, or systemctl refused)" \
+		wait_secs 30 journal_has "$started|$refused"
+	check "which failed cleanly (no swap to hibernate to), the guest running on" \
+		wait_secs 30 journal_has "systemd-hibernate\.service: Failed|$refused"
+	journal | grep -E "systemd-hibernate|systemctl hibernate" | grep -v -E "^((not )?ok |# )" |
+		tail -3 | sed "s/^/# /"
 	;;
 *) skip "the hibernate rule" "the guest's hv_utils refused hibernation: $out" ;;
 esac
