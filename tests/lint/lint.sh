@@ -96,6 +96,32 @@ else
 	echo "not ok - lint: tools build with -Wall -Wextra -Werror"
 	tail -10 "$tools_log" | sed 's/^/#   /'
 fi
+# What make install puts in place: the units of the daemons built pass
+# systemd-analyze verify against the installed tree (their ExecStart
+# binaries included), and the man pages format without a warning.
+inst=$(mktemp -d)
+if make -C tools/hv install DESTDIR="$inst" PREFIX=/usr >"$tools_log" 2>&1; then
+	units=$(ls "$inst"/lib/systemd/system/*.service "$inst"/usr/lib/systemd/system/*.service 2>/dev/null)
+	if [ -n "$units" ] &&
+	   out=$(systemd-analyze verify --man=no --root="$inst" $units 2>&1) && [ -z "$out" ]; then
+		echo "ok - lint: systemd-analyze verify of the installed units ($(echo $units | xargs -n1 basename | tr '\n' ' '| sed 's/ $//'))"
+	else
+		echo "not ok - lint: systemd-analyze verify of the installed units"
+		echo "${out:-no unit installed}" | sed 's/^/#   /' | tail -10
+	fi
+	if out=$(for m in "$inst"/usr/share/man/man*/*; do
+			LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$m" 2>&1 >/dev/null
+		done) && [ -z "$out" ]; then
+		echo "ok - lint: the man pages format without warnings"
+	else
+		echo "not ok - lint: the man pages format without warnings"
+		echo "$out" | sed 's/^/#   /' | tail -10
+	fi
+else
+	echo "not ok - lint: make install of tools/hv"
+	tail -10 "$tools_log" | sed 's/^/#   /'
+fi
+rm -rf "$inst"
 make -C tools/hv clean >/dev/null 2>&1
 # The test tools the VM harness builds (hvsim, hvsock-test, phc-offset,
 # ic-dev, hv-fake-kernel): same flags.

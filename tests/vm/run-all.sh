@@ -13,7 +13,7 @@
 # A boot costs several seconds (half a minute on the debug kernel), so the
 # scenarios of one kernel share boots (tests/vm/run.sh SCENARIO...): those
 # whose memory, qemu, append, disk and acpi lines agree, and that do not say
-# "# boot: alone" or "# ends:", are packed into boots of at most HV_VM_BOOT_SECONDS
+# "# boot: alone", "# ends:" or "# guest:", are packed into boots of at most HV_VM_BOOT_SECONDS
 # (default 240) of expected run time. Expected times are the last measured
 # ones, kept in $HV_CACHE/vm-times (40 s, or 80 s on the debug kernel, for a
 # scenario never measured); the longest boots start first.
@@ -59,7 +59,7 @@ for k in $kernels; do
 		key=$(for h in memory qemu append disk acpi; do
 			sed -n "s/^# $h: *//p" "$f" | head -1
 		done | tr '\n' '|' | md5sum | cut -c1-8)
-		grep -q -E '^# (boot: *alone|ends:)' "$f" && key=alone-$s
+		grep -q -E '^# (boot: *alone|ends:|guest:)' "$f" && key=alone-$s
 		echo "$k $s $est $key" >>"$outdir/runs"
 	done
 done

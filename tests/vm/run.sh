@@ -52,6 +52,25 @@
 #                          "reboot: Power down" or "reboot: Restarting
 #                          system", and QEMU exited by itself. Such a
 #                          scenario boots alone.
+#   # guest: debian        boot a full Debian system with systemd instead of
+#                          the busybox initramfs (boots alone; no disk:,
+#                          ends: or binaries: lines): the image of
+#                          tests/vm/debian-image.sh for the kernel's suite
+#                          (bookworm's for the debug kernel), cached,
+#                          booted as a QEMU snapshot (virtio /dev/vda; the
+#                          cached file never changes). A small initramfs
+#                          (tests/vm/guest/debian-init) mounts it and copies
+#                          in, as a package would install them: the
+#                          kernel's modules the scenario lists, ours under
+#                          updates/dkms (depmod run), tools/hv's
+#                          `make install` (daemons, scripts, man pages,
+#                          systemd units, udev rules), the tools it lists,
+#                          the scenario and /lib/hv-test.sh; then systemd
+#                          boots and hv-test.service runs the scenario
+#                          once multi-user.target is reached, with the same
+#                          markers and verdict as the initramfs guests
+#                          (tests/vm/guest/run-scenario). HV_GUEST=debian
+#                          in /etc/hv-test.conf (initramfs otherwise).
 #
 # Several scenarios share a boot only if their memory, qemu, append, disk
 # and acpi lines are the same; modules, binaries and tools are merged, the
@@ -72,7 +91,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--keep) keep=1; shift ;;
 	--console) console=1; shift ;;
-	-h|--help) sed -n '3,62p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,80p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -137,6 +156,21 @@ for f in "${scenarios[@]:1}"; do
 	[ -z "$(header_of "$f" ends)" ] && [ -z "$ends" ] ||
 		hv_die "a scenario with '# ends:' boots alone ($(basename "$f" .sh))"
 done
+guest=$(header_of "${scenarios[0]}" guest)
+case "$guest" in
+'') guest=initramfs ;;
+debian)
+	[ ${#scenarios[@]} = 1 ] || hv_die "a scenario with '# guest: debian' boots alone (${snames[0]})"
+	[ -z "$ends" ] && [ -z "$(header_of "${scenarios[0]}" disk)" ] &&
+	[ -z "$(header_of "${scenarios[0]}" binaries)" ] ||
+		hv_die "${snames[0]}: '# guest: debian' takes no '# ends:', '# disk:' or '# binaries:' line"
+	;;
+*) hv_die "${snames[0]}: bad '# guest: $guest' (debian)" ;;
+esac
+for f in "${scenarios[@]:1}"; do
+	[ -z "$(header_of "$f" guest)" ] ||
+		hv_die "a scenario with '# guest:' boots alone ($(basename "$f" .sh))"
+done
 memory=$(header memory 1G)
 append_args=$(header append)
 qemu_args=$(header qemu)
@@ -152,19 +186,41 @@ cleanup() { [ $keep = 1 ] || rm -rf "$work"; }
 trap cleanup EXIT
 
 # ---- initramfs ----------------------------------------------------------
-mkdir -p "$root"/{bin,sbin,lib,lib64,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run}
-cp /bin/busybox "$root/bin/busybox" || fail "busybox-static is not installed"
-cp "$HV_TOP/tests/vm/guest/init" "$root/init"
-cp "$HV_TOP/tests/vm/guest/hv-test.sh" "$root/lib/hv-test.sh"
+# $root: the guest's files. The initramfs itself, or, for a Debian guest,
+# the stage its initramfs copies over the image ($modbase/lib/modules: the
+# image's /lib is a link to usr/lib, which must stay).
+modbase=$root
+if [ "$guest" = debian ]; then
+	# systemd cannot mount its API file systems without cgroups (the
+	# debug kernel has none): it would freeze until the hard timeout
+	grep -q '^CONFIG_CGROUPS=y' "$kdir/config" ||
+		fail "this kernel has no CONFIG_CGROUPS: systemd cannot boot on it ('# guest: debian')"
+	image_suite=$kernel
+	case " $HV_SUITES " in *" $kernel "*) ;; *) image_suite=bookworm ;; esac
+	image=$("$HV_TOP/tests/vm/debian-image.sh" --path "$image_suite") ||
+		fail "cannot build the Debian $image_suite image (tests/vm/debian-image.sh)"
+	root=$work/stage
+	modbase=$root/usr
+	mkdir -p "$root"/{usr/sbin,usr/lib/hv-test,etc/systemd/system/multi-user.target.wants}
+	cp "$HV_TOP/tests/vm/guest/hv-test.sh" "$root/usr/lib/hv-test.sh"
+	cp "$HV_TOP/tests/vm/guest/run-scenario" "$root/usr/lib/hv-test/run-scenario"
+	cp "$HV_TOP/tests/vm/guest/hv-test.service" "$root/etc/systemd/system/"
+	ln -s ../hv-test.service "$root/etc/systemd/system/multi-user.target.wants/hv-test.service"
+else
+	mkdir -p "$root"/{bin,sbin,lib,lib64,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run}
+	cp /bin/busybox "$root/bin/busybox" || fail "busybox-static is not installed"
+	cp "$HV_TOP/tests/vm/guest/init" "$root/init"
+	cp "$HV_TOP/tests/vm/guest/hv-test.sh" "$root/lib/hv-test.sh"
+	chmod +x "$root/init"
+	echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
+	echo "root:x:0:" >"$root/etc/group"
+fi
 mkdir -p "$root/scenarios"
 for i in "${!scenarios[@]}"; do
 	cp "${scenarios[$i]}" "$root/scenarios/${snames[$i]}.sh"
 done
-chmod +x "$root/init"
-echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
-echo "root:x:0:" >"$root/etc/group"
 
-mods=$root/lib/modules/$kver
+mods=$modbase/lib/modules/$kver
 mkdir -p "$mods/updates/dkms" "$mods/kernel"
 for f in modules.order modules.builtin modules.builtin.modinfo; do
 	[ -f "$kdir/lib/modules/$kver/$f" ] && cp "$kdir/lib/modules/$kver/$f" "$mods/"
@@ -203,7 +259,7 @@ for m in $(header_all modules) $disk_modules; do add_distro_module "$m"; done
 
 # Our modules for this kernel.
 cp "$HV_OUT/$kernel/"*.ko "$mods/updates/dkms/" 2>/dev/null
-depmod -b "$root" "$kver" 2>"$work/depmod.err" || fail "depmod failed: $(cat "$work/depmod.err")"
+depmod -b "$modbase" "$kver" 2>"$work/depmod.err" || fail "depmod failed: $(cat "$work/depmod.err")"
 
 # The shared libraries a host binary needs, at the same paths in the guest.
 copy_libs() {
@@ -232,7 +288,8 @@ add_binary() {
 	fi
 	copy_libs "$path"
 }
-for b in bash $(header_all binaries); do add_binary "$b"; done
+# (the Debian image has its own, of its own suite)
+[ "$guest" = debian ] || for b in bash $(header_all binaries); do add_binary "$b"; done
 
 # Our userspace tools, built for the host (same libc as the guest's copies):
 # the guest tools of tools/hv, or else the host simulator's CLI
@@ -253,7 +310,9 @@ add_tool() {
 	done
 	[ -n "$bin" ] || fail "no tool named $1 in: $tool_dirs"
 	cp "$bin" "$root/usr/sbin/$1"
-	copy_libs "$bin"
+	# (the Debian image has the libraries, of its own suite: only the
+	# host's libc, older or the same, is linked)
+	[ "$guest" = debian ] || copy_libs "$bin"
 }
 for t in $(header_all tools); do
 	case $t in
@@ -270,6 +329,13 @@ if [ -n "$(header_all distro-daemons)" ]; then
 	[ "$kernel" = bullseye ] && dsuite=bullseye
 	"$HV_TOP/tests/vm/distro-daemons.sh" $dsuite "$root" >"$work/distro-daemons.log" 2>&1 ||
 		fail "cannot get Debian's hyperv-daemons: $(tail -3 "$work/distro-daemons.log")"
+fi
+# A Debian guest gets tools/hv installed as a package would install it.
+if [ "$guest" = debian ]; then
+	hv_need_host_packages libnl-3-dev libnl-route-3-dev
+	make -s -C "$HV_TOP/tools/hv" install DESTDIR="$root" PREFIX=/usr \
+		UNITDIR=/usr/lib/systemd/system UDEVDIR=/usr/lib/udev >"$work/tools.log" 2>&1 ||
+		fail "make install of tools/hv failed: $(tail -5 "$work/tools.log")"
 fi
 
 # What the scenario may want to know about this kernel.
@@ -289,10 +355,30 @@ fi
 	echo "HV_DISK_SIZE=$disk_size"
 	echo "HV_VMBUS_MODE=$vmbus_mode"
 	echo "HV_ENDS=$ends"
+	echo "HV_GUEST=$guest"
 	echo "HV_SCENARIOS=\"${snames[*]}\""
 	echo "HV_OUR_MODULES=\"$(cd "$mods/updates/dkms" && ls -- *.ko 2>/dev/null | sed 's/\.ko$//' | tr '\n' ' ')\""
 } >"$root/etc/hv-test.conf"
 
+# A Debian guest's initramfs: busybox, the virtio disk and ext4 modules,
+# the init that mounts the image, and the stage it copies over it.
+if [ "$guest" = debian ]; then
+	initrd=$work/initrd
+	mkdir -p "$initrd"/{bin,proc,sys,dev,newroot}
+	cp /bin/busybox "$initrd/bin/busybox" || fail "busybox-static is not installed"
+	cp "$HV_TOP/tests/vm/guest/debian-init" "$initrd/init"
+	chmod +x "$initrd/init"
+	mods=$initrd/lib/modules/$kver
+	mkdir -p "$mods"
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		[ -f "$kdir/lib/modules/$kver/$f" ] && cp "$kdir/lib/modules/$kver/$f" "$mods/"
+	done
+	for m in virtio_pci virtio_blk 'crc32c_generic?' ext4; do add_distro_module "$m"; done
+	depmod -b "$initrd" "$kver" 2>"$work/depmod.err" ||
+		fail "depmod failed: $(cat "$work/depmod.err")"
+	mv "$root" "$initrd/stage"
+	root=$initrd
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz" ||
 	fail "cannot build the initramfs"
 
@@ -303,6 +389,9 @@ if [ -n "$disk_size" ]; then
 	disk_args="-drive file=$work/disk.img,if=none,id=hvdisk,format=raw,cache=unsafe
 		-device virtio-blk-pci,drive=hvdisk,serial=hv-backing"
 fi
+[ "$guest" = debian ] &&
+	disk_args="-drive file=$image,if=none,id=hvroot,format=raw,snapshot=on
+		-device virtio-blk-pci,drive=hvroot"
 # Hyper-V's own tables name VMBus "VMBus", not a valid ACPI id: like them,
 # ours must be compiled with -f (errors ignored).
 acpi_args=
@@ -432,6 +521,8 @@ for name in "${snames[@]}"; do
 	took=$(awk -v n="$name" '$2 == "hv-vm:" && $3 == "begin" && $4 == n { b = $5 }
 		$2 == "hv-vm:" && $3 == "end" && $4 == n { printf "%.1f", $5 - b }' "$work/verdict.txt")
 	echo "# $tag: $kver, ${took:-?} s in the guest"
+	[ "$guest" = debian ] && echo "# $tag: Debian $image_suite guest, systemd boot to scenario $(awk -v n="$name" \
+		'$2 == "hv-vm:" && $3 == "begin" && $4 == n { print $5 }' "$work/verdict.txt") s"
 	[ $st = 0 ] || status=1
 done
 echo "# $kernel/$bname: boot of ${#snames[@]} scenario(s), ${elapsed%.*}.$(echo "${elapsed#*.}" | cut -c1) s"
