@@ -188,6 +188,11 @@ u32 hv_kvp_to_daemon(const u8 *body, u32 body_len, struct hv_kvp_msg *out)
 					  out->body.kvp_get.data.key,
 					  sizeof(out->body.kvp_get.data.key), &len);
 		out->body.kvp_get.data.key_size = len;
+		/*
+		 * The room for the value: Linux's daemon copies exactly
+		 * value_size bytes of the record's value into the reply.
+		 */
+		out->body.kvp_get.data.value_size = HV_KVP_EXCHANGE_MAX_VALUE_SIZE;
 		return status;
 	case KVP_OP_DELETE:
 		if (!in->body.kvp_delete.key_size)

@@ -143,6 +143,22 @@ static void kvp_set_numbers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hv_kvp_to_daemon((u8 *)m, SET_LEN, out), (u32)HV_INVALIDARG);
 }
 
+/* GET: the key in UTF-8 and room for the whole value (upstream's daemon copies value_size bytes) */
+static void kvp_get_request(struct kunit *test)
+{
+	struct hv_kvp_msg *out = kunit_kzalloc(test, sizeof(*out), GFP_KERNEL);
+	struct hv_kvp_msg *m = kvp_set(test, 3, "Key", REG_SZ);
+
+	m->kvp_hdr.operation = KVP_OP_GET;
+	KUNIT_ASSERT_EQ(test, hv_kvp_to_daemon((u8 *)m, SET_LEN, out), (u32)HV_S_OK);
+	KUNIT_EXPECT_EQ(test, out->kvp_hdr.operation, KVP_OP_GET);
+	KUNIT_EXPECT_EQ(test, out->kvp_hdr.pool, 3);
+	KUNIT_EXPECT_STREQ(test, (char *)out->body.kvp_get.data.key, "Key");
+	KUNIT_EXPECT_EQ(test, out->body.kvp_get.data.key_size, 4u);
+	KUNIT_EXPECT_EQ(test, out->body.kvp_get.data.value_size,
+			(u32)HV_KVP_EXCHANGE_MAX_VALUE_SIZE);
+}
+
 static void kvp_key_checks(struct kunit *test)
 {
 	struct hv_kvp_msg *out = kunit_kzalloc(test, sizeof(*out), GFP_KERNEL);
@@ -537,6 +553,7 @@ static struct kunit_case hv_utils_svc_cases[] = {
 	KUNIT_CASE(utf_bounds_and_errors),
 	KUNIT_CASE(kvp_set_string),
 	KUNIT_CASE(kvp_set_numbers),
+	KUNIT_CASE(kvp_get_request),
 	KUNIT_CASE(kvp_key_checks),
 	KUNIT_CASE(kvp_op_pool_length),
 	KUNIT_CASE(kvp_ip_info),
