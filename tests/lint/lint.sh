@@ -13,7 +13,8 @@
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 
-hv_need_host_packages linux-source-6.1 sparse rsync libnl-3-dev libnl-route-3-dev
+hv_need_host_packages linux-source-6.1 sparse rsync libnl-3-dev libnl-route-3-dev \
+	systemd man-db
 
 lintdir=$HV_CACHE/lint
 checkpatch=$lintdir/scripts/checkpatch.pl
