@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Our hv_utils binds the integration services it serves (shutdown,
-# heartbeat, timesync) and no other device, opens their channels, shows its
+# heartbeat, timesync, KVP...) and no other device (an echo device), opens their channels, shows its
 # module parameters like the distro's, and unbinds cleanly on rmmod, over
 # and over. Without a Hyper-V reference counter (hv_read_reference_counter
 # unset, or reading 0 as under QEMU, when the simulator does not supply
@@ -34,6 +34,7 @@ sd=$(hvsim offer shutdown)
 hb=$(hvsim offer heartbeat)
 ts=$(hvsim offer timesync)
 kvp=$(hvsim offer kvp)
+other=$(hvsim offer echo)
 check "hv_vmbus loads" modprobe hv_vmbus
 check "the four devices appear" wait_for sh -c "[ \$(ls $dev | wc -l) -ge 4 ]"
 
@@ -48,13 +49,14 @@ check "timesync_implicit can be set at run time" \
 check_output "modinfo: the shutdown, timesync and heartbeat aliases" \
 	"vmbus:31600b0e13523449818b38d90ced39db.*vmbus:30e62795aed07b49adcee80ab0175caf|vmbus:30e62795aed07b49adcee80ab0175caf.*vmbus:31600b0e13523449818b38d90ced39db" \
 	sh -c "modinfo -F alias hv_utils | tr '\n' ' '"
-check_fails "modinfo: no KVP alias (not served yet)" \
+check "modinfo: the KVP alias" \
 	sh -c "modinfo -F alias hv_utils | grep -q e7f4a0a9455a964db8278a841e8c03e6"
 
 check "shutdown is bound to hv_utils" wait_for sh -c "[ \"\$(readlink $dev/$(instance "$sd")/driver)\" ] &&
 	readlink $dev/$(instance "$sd")/driver | grep -q '/hv_utils\$'"
 check_output "heartbeat is bound to hv_utils" "^hv_utils\$" bound_to "$hb"
-check_output "KVP is not bound" "^\$" bound_to "$kvp"
+check_output "KVP is bound to hv_utils" "^hv_utils\$" bound_to "$kvp"
+check_output "the echo device is not bound" "^\$" bound_to "$other"
 
 ptp_of_ts() {
 	for p in /sys/class/ptp/ptp*; do
