@@ -92,6 +92,7 @@ END {
 }' "$outdir/runs" | sort -k1,1nr >"$outdir/boots"
 
 i=0 running=0
+vm_start=$(date +%s)
 while read -r _ k list; do
 	if [ "$running" -ge "$jobs" ]; then
 		wait -n
@@ -109,6 +110,17 @@ for ((i = 0; i < n; i++)); do
 	cat "$outdir/$i.out"
 	[ "$(cat "$outdir/$i.rc" 2>/dev/null)" = 0 ] || status=1
 done
+# How many cores the boots kept busy: about HV_VM_JOBS when every boot
+# computes all along, fewer when boots mostly wait.
+cat "$outdir"/[0-9]*.out 2>/dev/null | awk -v wall=$(($(date +%s) - vm_start)) -v jobs="$jobs" '
+/^# [^ ]+: boot of [0-9]+ scenario\(s\), [0-9.]+ s \(QEMU CPU [0-9.]+ s\)$/ {
+	boots++; cpu += $(NF - 1)
+}
+END {
+	if (boots && wall)
+		printf "# %d boots in %d s, %d at a time: QEMU used %.0f CPU s, %.2f cores on average\n",
+			boots, wall, jobs, cpu, cpu / wall
+}'
 
 # Remember what each scenario took (its time in the guest plus its share of
 # the boot) for the next packing.
@@ -120,8 +132,8 @@ cat "$outdir"/[0-9]*.out 2>/dev/null | awk '
 	members[boot] = members[boot] " " a[1] " " a[2]
 	guest[boot] += t
 }
-/^# [^ ]+: boot of [0-9]+ scenario\(s\), [0-9.]+ s$/ {
-	n = $5; total = $(NF - 1)
+/^# [^ ]+: boot of [0-9]+ scenario\(s\), [0-9.]+ s( \(QEMU CPU [0-9.]+ s\))?$/ {
+	n = $5; total = $7
 	over[boot] = (total - guest[boot]) / n
 	boot++
 }

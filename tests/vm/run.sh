@@ -407,6 +407,19 @@ fi
 # patching, seen as "Oops: int3" in a TCG guest). Such a boot is tried once
 # more, with a diagnostic line; a crash after the first scenario began never
 # is.
+# User + system CPU seconds of this shell's waited-for children (QEMU's
+# threads among them), from bash's `times` (run in this shell: a subshell
+# would count its own children).
+children_cpu() {
+	times >"$work/times"
+	awk 'NR == 2 {
+		n = split($0, f, " ")
+		for (i = 1; i <= n; i++) {
+			split(f[i], ms, "m"); sub(/s$/, "", ms[2]); t += ms[1] * 60 + ms[2]
+		}
+		printf "%.2f", t
+	}' "$work/times"
+}
 boot_vm() {
 	: >"$work/console.log"
 	: >"$work/verdict.log"
@@ -416,6 +429,7 @@ boot_vm() {
 		tailpid=$!
 	fi
 	start=$(date +%s.%N)
+	children_cpu >"$work/cpu0"
 	# shellcheck disable=SC2086 # the QEMU argument lists are word lists
 	timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
 		-machine q35,accel=tcg -cpu max -smp "$cpus" -m "$memory" \
@@ -426,6 +440,8 @@ boot_vm() {
 		$disk_args $acpi_args $qemu_args >"$work/qemu.log" 2>&1
 	qemu_rc=$?
 	elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+	children_cpu >"$work/cpu1"
+	qemu_cpu=$(echo "$(cat "$work/cpu1") - $(cat "$work/cpu0")" | bc)
 	[ $console = 1 ] && kill "$tailpid" 2>/dev/null
 }
 boot_vm
@@ -525,7 +541,10 @@ for name in "${snames[@]}"; do
 		'$2 == "hv-vm:" && $3 == "begin" && $4 == n { print $5 }' "$work/verdict.txt") s"
 	[ $st = 0 ] || status=1
 done
-echo "# $kernel/$bname: boot of ${#snames[@]} scenario(s), ${elapsed%.*}.$(echo "${elapsed#*.}" | cut -c1) s"
+# The QEMU CPU time says how busy the boot kept the machine: a boot that
+# mostly waits leaves a core free for another.
+printf '# %s/%s: boot of %d scenario(s), %.1f s (QEMU CPU %.1f s)\n' "$kernel" "$bname" \
+	"${#snames[@]}" "$elapsed" "$qemu_cpu"
 
 if [ $status != 0 ]; then
 	mkdir -p "$logdir"
