@@ -79,14 +79,21 @@ check_output() {
 
 dmesg_has() { dmesg | grep -E -q -- "$1"; }
 
-# True once "$@" succeeds, polled every 0.1 s for at most 20 s.
+# True once "$@" succeeds, polled every 0.1 s for at most 20 s of the
+# guest's clock (HV_WAIT_S to change it), however long each try takes.
 wait_for() {
-	local n=0
+	local until_cs=$(($(uptime_cs) + ${HV_WAIT_S:-20} * 100))
 	until "$@"; do
-		[ $n -ge 200 ] && return 1
+		[ "$(uptime_cs)" -ge $until_cs ] && return 1
 		sleep 0.1
-		n=$((n + 1))
 	done
+}
+
+# The guest's uptime in hundredths of a second.
+uptime_cs() {
+	local up
+	read -r up _ </proc/uptime
+	echo $((${up%.*} * 100 + 10#${up#*.}))
 }
 
 # The instance GUID of the device the simulated host offered as relid $1.
