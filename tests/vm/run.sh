@@ -278,7 +278,12 @@ add_binary() {
 	path=$(readlink -f "$path")
 	mkdir -p "$root$(dirname "$path")"
 	cp "$path" "$root$path"
-	case "$1" in /*) ;; *) ln -sf "$path" "$root/usr/sbin/$1" ;; esac
+	# a bare name is found in /usr/sbin (first in PATH), unless the binary
+	# itself is that file
+	case "$1" in
+	/*) ;;
+	*) [ "$path" = "/usr/sbin/$1" ] || ln -sf "$path" "$root/usr/sbin/$1" ;;
+	esac
 	# kmod is one binary behind the module tools' names; they must win
 	# over busybox's applets of the same names (/usr/sbin is first in PATH)
 	if [ "$(basename "$path")" = kmod ]; then
