@@ -17,7 +17,9 @@
  * units and valid UTF-16; a write's size at most 6144 and offset + size
  * without overflow. Unknown operations: HV_E_FAIL. No daemon: HV_E_FAIL at
  * once; daemon_timeout_ms without a reply: HV_E_FAIL, the late reply
- * dropped; the daemon closing the device mid-request: HV_E_FAIL.
+ * dropped, and a CANCEL queued to the daemon (its reply dropped too) so
+ * that a hung daemon drops its partial file once it wakes up; the daemon
+ * closing the device mid-request: HV_E_FAIL.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -108,6 +110,7 @@ static void hv_fcopy_held(struct hv_ic_dev *icdev)
 static void hv_fcopy_timed_out(void *ctx, enum hv_ic_held_kind kind)
 {
 	struct hv_fcopy *fc = ctx;
+	struct hv_fcopy_hdr cancel = { .operation = CANCEL_FCOPY };
 
 	if (!hv_ut_drop(fc->ut)) {
 		spin_lock_bh(&fc->lock);
@@ -117,6 +120,16 @@ static void hv_fcopy_timed_out(void *ctx, enum hv_ic_held_kind kind)
 	}
 	dev_warn(hv_fcopy_dev(fc), "FCopy: the daemon did not answer within %u ms, host answered HV_E_FAIL\n",
 		 hv_daemon_timeout_ms);
+	/*
+	 * The host counts this copy failed: the daemon must drop its partial
+	 * file when it wakes up, not keep it until the next START.
+	 */
+	if (!hv_ut_send(fc->ut, &cancel, sizeof(cancel))) {
+		spin_lock_bh(&fc->lock);
+		fc->late++;
+		spin_unlock_bh(&fc->lock);
+		dev_warn(hv_fcopy_dev(fc), "FCopy: cancel queued to the daemon\n");
+	}
 }
 
 static u32 hv_fcopy_fill(void *ctx, u8 *body, u32 body_len)

@@ -17,7 +17,10 @@
  * the ring. No daemon: HV_E_FAIL at once. A FREEZE the daemon does not
  * answer within vss_freeze_timeout_ms (other operations: daemon_timeout_ms)
  * is answered HV_E_FAIL, and a THAW is then queued to the daemon so that
- * nothing stays frozen once it wakes up; its late replies are dropped.
+ * nothing stays frozen once it wakes up (after a THAW that timed out too:
+ * the host does not send it again); its late replies are dropped. The
+ * frozen window itself (FREEZE answered, no THAW yet) is not timed here:
+ * that is the host's and the daemon's watchdog's business.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -130,9 +133,12 @@ static void hv_vss_timed_out(void *ctx, enum hv_ic_held_kind kind)
 	spin_unlock_bh(&vss->lock);
 	dev_warn(hv_vss_dev(vss), "VSS: the daemon did not answer operation %u in time, host answered HV_E_FAIL\n",
 		 op);
-	if (op != VSS_OP_FREEZE)
+	/*
+	 * Whatever it froze must not stay frozen: after a FREEZE, and after
+	 * a THAW it may never have read (the host will not send another).
+	 */
+	if (op != VSS_OP_FREEZE && op != VSS_OP_THAW)
 		return;
-	/* whatever it froze must not stay frozen */
 	if (!hv_ut_send(vss->ut, &thaw, sizeof(thaw))) {
 		spin_lock_bh(&vss->lock);
 		vss->late++;
