@@ -12,9 +12,10 @@
 #   its own value, no key twice, and every SET answered S_OK is in the file;
 # - a cloud-init-like appender (flock, then append a record to pool 1)
 #   beside host SETs on pool 1: no record of either is lost.
-# (The distro's hv_utils keeps the negotiation pending until a daemon
-# comes, and holds a request to a stopped daemon until the host gives up:
-# measured on 6.1, not asserted.)
+# Our hv_utils only: the distro's keeps the negotiation pending until a
+# daemon comes (ic-negotiate) and answers a stopped daemon's request only
+# after its fixed 30 s (HV_UTIL_TIMEOUT, upstream's hv_kvp.c), with no
+# parameter to shorten it.
 # binaries: kmod flock
 # modules: hv_utils?
 # tools: hvsim hv_kvp_daemon
