@@ -649,9 +649,14 @@ static const char want_keyfile[] =
 	"method=manual\n"
 	"address1=203.0.113.20/24\n"
 	"address2=203.0.113.21/24\n"
-	"address3=2001:db8:2::20/64\n"
-	"gateway=203.0.113.1;2001:db8:2::1\n"
-	"dns=192.0.2.53;2001:db8::53\n";
+	"gateway=203.0.113.1\n"
+	"dns=192.0.2.53;\n"
+	"\n"
+	"[ipv6]\n"
+	"method=manual\n"
+	"address1=2001:db8:2::20/64\n"
+	"gateway=2001:db8:2::1\n"
+	"dns=2001:db8::53;\n";
 
 static void test_set_ip_info(void)
 {

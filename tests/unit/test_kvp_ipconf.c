@@ -140,14 +140,19 @@ static void test_files(void)
 		"[ethernet]\n"
 		"mac-address=00:15:5D:00:00:01\n"
 		"\n"
+		"[ipv4]\n"
+		"method=manual\n"
+		"address1=192.0.2.1/24\n"
+		"address2=192.0.2.2/25\n"
+		"gateway=192.0.2.254\n"
+		"dns=192.0.2.53;192.0.2.54;\n"
+		"\n"
 		"[ipv6]\n"
 		"method=manual\n"
 		"address1=fe80::1/64\n"
-		"address2=192.0.2.1/24\n"
-		"address3=2001:db8::2/128\n"
-		"address4=192.0.2.2/25\n"
-		"gateway=192.0.2.254;2001:db8::fe;192.0.2.253;192.0.2.252;2001:db8::fd\n"
-		"dns=192.0.2.53;2001:db8::53;192.0.2.54\n";
+		"address2=2001:db8::2/128\n"
+		"gateway=2001:db8::fe\n"
+		"dns=2001:db8::53;\n";
 
 	if (!mkdtemp(dir))
 		return;
@@ -163,7 +168,7 @@ static void test_files(void)
 	if (strcmp(slurp(ifcfg), want_ifcfg))
 		tap_diag("got:\n%s", slurp(ifcfg));
 	tap_ok(!strcmp(slurp(keyfile), want_keyfile),
-	       "keyfile: [ipv6] for addr_family IPv6, every address with its plen");
+	       "keyfile: a section per family, each with its addresses, first gateway and DNS");
 	if (strcmp(slurp(keyfile), want_keyfile))
 		tap_diag("got:\n%s", slurp(keyfile));
 	unlink(ifcfg);

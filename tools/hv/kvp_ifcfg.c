@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,32 +86,48 @@ static void write_ifcfg(FILE *f, const char *ifname, const char *mac,
 			ifcfg_ip(&c->dns[i], buf, sizeof(buf)));
 }
 
-static void join(FILE *f, const char *key, const struct kvp_ip *ips,
-		 size_t n)
+/*
+ * One keyfile section per address family, each with only that family's
+ * addresses, first gateway (NetworkManager's "gateway" holds one) and DNS
+ * servers: NetworkManager refuses an IPv4 address under [ipv6]. A family
+ * the host gave no address of gets no section (NetworkManager's default for
+ * it), unless the host asked for DHCP: then both are method=auto.
+ */
+static void write_keyfile_family(FILE *f, const struct kvp_ipconf *c,
+				 int family)
 {
-	size_t i;
+	size_t i, n = 0;
+	bool gw = false;
 
-	fprintf(f, "%s=", key);
-	for (i = 0; i < n; i++)
-		fprintf(f, "%s%s", i ? ";" : "", ips[i].text);
-	fputc('\n', f);
+	for (i = 0; i < c->naddr; i++)
+		n += c->addr[i].family == family;
+	if (!c->dhcp && !n)
+		return;
+	fprintf(f, "\n[%s]\nmethod=%s\n", family == AF_INET6 ? "ipv6" : "ipv4",
+		c->dhcp ? "auto" : "manual");
+	for (i = 0, n = 0; i < c->naddr; i++)
+		if (c->addr[i].family == family)
+			fprintf(f, "address%zu=%s/%d\n", ++n, c->addr[i].text,
+				c->mask[i].plen);
+	for (i = 0; i < c->ngw && !gw; i++)
+		if (c->gw[i].family == family) {
+			fprintf(f, "gateway=%s\n", c->gw[i].text);
+			gw = true;
+		}
+	for (i = 0, n = 0; i < c->ndns; i++)
+		if (c->dns[i].family == family)
+			fprintf(f, "%s%s;", n++ ? "" : "dns=", c->dns[i].text);
+	if (n)
+		fputc('\n', f);
 }
 
 static void write_keyfile(FILE *f, const char *ifname, const char *mac,
 			  const struct kvp_ipconf *c)
 {
-	size_t i;
-
 	fprintf(f, "[connection]\ninterface-name=%s\n\n", ifname);
-	fprintf(f, "[ethernet]\nmac-address=%s\n\n", mac);
-	fprintf(f, "[%s]\nmethod=%s\n",
-		c->addr_family == ADDR_FAMILY_IPV6 ? "ipv6" : "ipv4",
-		c->dhcp ? "auto" : "manual");
-	for (i = 0; i < c->naddr; i++)
-		fprintf(f, "address%zu=%s/%d\n", i + 1, c->addr[i].text,
-			c->mask[i].plen);
-	join(f, "gateway", c->gw, c->ngw);
-	join(f, "dns", c->dns, c->ndns);
+	fprintf(f, "[ethernet]\nmac-address=%s\n", mac);
+	write_keyfile_family(f, c, AF_INET);
+	write_keyfile_family(f, c, AF_INET6);
 }
 
 typedef void (*writer_fn)(FILE *f, const char *ifname, const char *mac,
