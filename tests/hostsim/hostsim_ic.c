@@ -574,8 +574,58 @@ static int hvsim_ic_cmd_skew(int argc, char **argv)
 	return 0;
 }
 
-/* The parameters of a request command, key=value words. */
+/**
+ * hvsim_ic_parse_keys() - parse the key=value words of an "ic" command
+ * @argc: number of words
+ * @argv: the words, "ic" first
+ * @first: the first key=value word
+ * @relid: relid=, 0 if not given
+ * @tmo: tmo=, HVSIM_IC_REQUEST_TIMEOUT_MS if not given
+ * @other: the caller's parser of its own keys: 0 when taken, -ENOENT for a
+ *	key it does not know, another value for a bad value (may be NULL)
+ * @arg: passed to @other
+ *
+ * relid= and tmo= (1 to HVSIM_IC_MAX_TIMEOUT_MS) are common to every
+ * request; a word without '=', or an unknown key, is refused as "bad
+ * parameter", a bad value as "bad value", with the reason in last_error.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int hvsim_ic_parse_keys(int argc, char **argv, int first, u32 *relid, u32 *tmo,
+			int (*other)(const char *key, char *val, void *arg), void *arg)
+{
+	char *val;
+	int i, ret;
+
+	*relid = 0;
+	*tmo = HVSIM_IC_REQUEST_TIMEOUT_MS;
+	for (i = first; i < argc; i++) {
+		val = strchr(argv[i], '=');
+		if (!val)
+			goto bad;
+		*val++ = '\0';
+		if (!strcmp(argv[i], "relid"))
+			ret = kstrtou32(val, 10, relid);
+		else if (!strcmp(argv[i], "tmo"))
+			ret = kstrtou32(val, 10, tmo) ?: (!*tmo || *tmo > HVSIM_IC_MAX_TIMEOUT_MS);
+		else
+			ret = other ? other(argv[i], val, arg) : -ENOENT;
+		if (ret == -ENOENT)
+			goto bad;
+		if (ret) {
+			hvsim_cmd_fail("bad value '%s' for %s", val, argv[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+bad:
+	hvsim_cmd_fail("bad parameter '%s' for ic %s", argv[i], argv[1]);
+	return -EINVAL;
+}
+
+/* The parameters of a shutdown, heartbeat or time request. */
 struct hvsim_ic_params {
+	enum hvsim_ic_kind kind;
 	u32 relid;
 	u32 flags;
 	u32 reason;
@@ -587,54 +637,42 @@ struct hvsim_ic_params {
 	bool has_seq;
 };
 
+static int hvsim_ic_parse_param(const char *key, char *val, void *arg)
+{
+	struct hvsim_ic_params *p = arg;
+	bool shut = p->kind == HVSIM_IC_SHUTDOWN, hb = p->kind == HVSIM_IC_HEARTBEAT;
+	bool ts = !shut && !hb;
+	int ret;
+
+	if (shut && !strcmp(key, "flags"))
+		return kstrtou32(val, 0, &p->flags);
+	if (shut && !strcmp(key, "reason"))
+		return kstrtou32(val, 0, &p->reason);
+	if (shut && !strcmp(key, "secs"))
+		return kstrtou32(val, 10, &p->secs);
+	if (shut && !strcmp(key, "len"))
+		return kstrtou32(val, 10, &p->len) ?:
+		       (!p->len || p->len > sizeof(struct hv_ic_shutdown));
+	if (hb && !strcmp(key, "len"))
+		return kstrtou32(val, 10, &p->len) ?:
+		       (!p->len || p->len > sizeof(struct hv_ic_heartbeat));
+	if (hb && !strcmp(key, "seq")) {
+		ret = kstrtou64(val, 10, &p->seq);
+		p->has_seq = !ret;
+		return ret;
+	}
+	if (ts && !strcmp(key, "offset"))
+		return kstrtos64(val, 10, &p->offset);
+	return -ENOENT;
+}
+
 static int hvsim_ic_parse_params(int argc, char **argv, enum hvsim_ic_kind kind,
 				 struct hvsim_ic_params *p)
 {
-	bool shut = kind == HVSIM_IC_SHUTDOWN, hb = kind == HVSIM_IC_HEARTBEAT;
-	bool ts = !shut && !hb;
-	char *val;
-	int i, ret;
-
 	memset(p, 0, sizeof(*p));
+	p->kind = kind;
 	p->reason = HV_IC_SHUTDOWN_REASON_PLANNED;
-	p->tmo = HVSIM_IC_REQUEST_TIMEOUT_MS;
-	for (i = 2; i < argc; i++) {
-		val = strchr(argv[i], '=');
-		if (!val)
-			goto bad;
-		*val++ = '\0';
-		if (!strcmp(argv[i], "relid"))
-			ret = kstrtou32(val, 10, &p->relid);
-		else if (!strcmp(argv[i], "tmo"))
-			ret = kstrtou32(val, 10, &p->tmo) ?:
-			      (!p->tmo || p->tmo > HVSIM_IC_MAX_TIMEOUT_MS);
-		else if (shut && !strcmp(argv[i], "flags"))
-			ret = kstrtou32(val, 0, &p->flags);
-		else if (shut && !strcmp(argv[i], "reason"))
-			ret = kstrtou32(val, 0, &p->reason);
-		else if (shut && !strcmp(argv[i], "secs"))
-			ret = kstrtou32(val, 10, &p->secs);
-		else if (shut && !strcmp(argv[i], "len"))
-			ret = kstrtou32(val, 10, &p->len) ?:
-			      (!p->len || p->len > sizeof(struct hv_ic_shutdown));
-		else if (hb && !strcmp(argv[i], "len"))
-			ret = kstrtou32(val, 10, &p->len) ?:
-			      (!p->len || p->len > sizeof(struct hv_ic_heartbeat));
-		else if (hb && !strcmp(argv[i], "seq"))
-			ret = kstrtou64(val, 10, &p->seq) ?: (p->has_seq = true, 0);
-		else if (ts && !strcmp(argv[i], "offset"))
-			ret = kstrtos64(val, 10, &p->offset);
-		else
-			goto bad;
-		if (ret) {
-			hvsim_cmd_fail("bad value '%s' for %s", val, argv[i]);
-			return -EINVAL;
-		}
-	}
-	return 0;
-bad:
-	hvsim_cmd_fail("bad parameter '%s' for ic %s", argv[i], argv[1]);
-	return -EINVAL;
+	return hvsim_ic_parse_keys(argc, argv, 2, &p->relid, &p->tmo, hvsim_ic_parse_param, p);
 }
 
 /* The channel for a request of @svc: @relid's, or the first ready one. */

@@ -202,6 +202,8 @@ void hvsim_ic_run_fcopy(struct hvsim_chan *c);
 void hvsim_ic_forget(u32 relid);
 void hvsim_ic_exit(void);
 int hvsim_cmd_ic(int argc, char **argv);
+int hvsim_ic_parse_keys(int argc, char **argv, int first, u32 *relid, u32 *tmo,
+			int (*other)(const char *key, char *val, void *arg), void *arg);
 int hvsim_ic_show(struct seq_file *s);
 int hvsim_ic_requests_show(struct seq_file *s);
 int hvsim_ic_config_show(struct seq_file *s);
