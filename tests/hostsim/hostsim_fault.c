@@ -119,7 +119,7 @@ int hvsim_cmd_fault(int argc, char **argv)
 		return -EINVAL;
 	}
 	if (d->class->run != hvsim_echo_run) {
-		hvsim_cmd_fail("relid %u is a %s device: faults act on echo and IC devices only",
+		hvsim_cmd_fail("relid %u is a %s device: faults act on echo devices only (IC devices: ic-...)",
 			       relid, d->class->name);
 		return -EINVAL;
 	}
