@@ -10,7 +10,9 @@
  * VMBus transaction id and no completion requested. Packets whose headers
  * do not hold together, and requests whose body is too short for the
  * service, are dropped with a rate-limited message and not answered (as
- * Linux drops short ones; the host times out). Other requests the guest
+ * Linux drops short ones; the host times out); so are packets flagged as
+ * a response, which no request is. A malformed negotiation is answered
+ * HV_E_FAIL and leaves the versions agreed before as they were. Other requests the guest
  * cannot act on are answered HV_E_FAIL: an unknown message type, a service
  * request before any version was agreed.
  *
