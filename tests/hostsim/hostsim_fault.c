@@ -119,8 +119,8 @@ int hvsim_cmd_fault(int argc, char **argv)
 		return -EINVAL;
 	}
 	if (d->class->run != hvsim_echo_run) {
-		hvsim_cmd_fail("relid %u is a %s device: faults act on echo devices only (IC devices: ic-...)",
-			       relid, d->class->name);
+		hvsim_cmd_fail("relid %u is a %s device: %s", relid, d->class->name,
+			       "faults act on echo devices only (IC devices: ic-...)");
 		return -EINVAL;
 	}
 	c = &hvsim.chans[relid - 1];

@@ -26,6 +26,7 @@ static int is_ic_fault(const char *name)
 	return !strncmp(name, "ic-", 3) || !strncmp(name, "kvp-", 4) ||
 	       !strncmp(name, "vss-", 4) || !strncmp(name, "fcopy-", 6);
 }
+
 static const char *dir;
 
 static const char usage_text[] =
