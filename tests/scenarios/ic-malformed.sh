@@ -24,7 +24,7 @@
 # modules: hv_utils?
 # tools: hvsim hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon
 # binaries: kmod
-# timeout: 400
+# timeout: 600
 . /lib/hv-test.sh
 
 # host-side timeout of a spoiled request: no answer is due, none may come late
