@@ -10,7 +10,9 @@
  * VMBus transaction id and no completion requested. Packets whose headers
  * do not hold together, and requests whose body is too short for the
  * service, are dropped with a rate-limited message and not answered (as
- * Linux drops short ones; the host times out). Other requests the guest
+ * Linux drops short ones; the host times out); so are packets flagged as
+ * a response, which no request is. A malformed negotiation is answered
+ * HV_E_FAIL and leaves the versions agreed before as they were. Other requests the guest
  * cannot act on are answered HV_E_FAIL: an unknown message type, a service
  * request before any version was agreed.
  *
@@ -73,9 +75,11 @@ static u32 hv_ic_do_negotiate(struct hv_ic_dev *icdev, struct hv_ic_pkt *pkt, u3
 {
 	const struct hv_ic_service *svc = icdev->svc;
 	struct device *dev = &icdev->hdev->device;
+	enum hv_ic_nego_result res;
 	struct ic_version fw, msg;
 
-	switch (hv_ic_negotiate(pkt, &svc->fw, &svc->msg, &fw, &msg)) {
+	res = hv_ic_negotiate(pkt, &svc->fw, &svc->msg, &fw, &msg);
+	switch (res) {
 	case HV_IC_NEGO_MATCH:
 		icdev->fw_version = fw;
 		icdev->msg_version = msg;
@@ -87,14 +91,14 @@ static u32 hv_ic_do_negotiate(struct hv_ic_dev *icdev, struct hv_ic_pkt *pkt, u3
 		dev_warn(dev, "%s IC: no common version with the host\n", svc->name);
 		break;
 	case HV_IC_NEGO_MALFORMED:
-		icdev->negotiated = false;
-		dev_err_ratelimited(dev, "%s IC: malformed negotiation request (%u bytes)\n",
+		/* refused (HV_E_FAIL); a version agreed before stays agreed */
+		dev_err_ratelimited(dev, "%s IC: malformed negotiation request (%u bytes) refused\n",
 				    svc->name, len);
 		break;
 	}
 	/* the answer's icmsgsize covers a fixed part + 2 versions: send that much */
 	len = max_t(u32, len, HV_IC_HDR_LEN + HV_IC_NEGO_ANSWER_LEN);
-	if (icdev->negotiated && svc->hold_nego && icdev->req) {
+	if (res == HV_IC_NEGO_MATCH && svc->hold_nego && icdev->req) {
 		unsigned int wait_ms = 0;
 
 		if (svc->hold_nego(icdev, &wait_ms) &&
@@ -116,8 +120,15 @@ static u32 hv_ic_handle_packet(struct hv_ic_dev *icdev, u32 len, u64 requestid)
 	struct device *dev = &icdev->hdev->device;
 	struct hv_ic_pkt pkt;
 	u32 status, need;
+	int ret;
 
-	if (hv_ic_parse(icdev->buf, len, &pkt)) {
+	ret = hv_ic_parse(icdev->buf, len, &pkt);
+	if (ret == -EPROTO) {
+		dev_err_ratelimited(dev, "%s IC: packet flagged as a response (icflags %#x) dropped\n",
+				    svc->name, pkt.hdr->icflags);
+		return len;
+	}
+	if (ret) {
 		dev_err_ratelimited(dev, "%s IC: malformed packet of %u bytes dropped\n",
 				    svc->name, len);
 		return len;

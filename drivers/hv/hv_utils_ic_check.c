@@ -20,11 +20,14 @@
  * hv_ic_parse() - check the headers of a host packet and find its body
  * @buf: the packet, as vmbus_recvpacket() left it
  * @len: its length (the in-band payload, padding included)
- * @pkt: filled in on success
+ * @pkt: filled in on success (and on -EPROTO)
  *
- * Return: 0, or -EBADMSG when the packet cannot hold the headers, the pipe
+ * Return: 0; -EBADMSG when the packet cannot hold the headers, the pipe
  * header claims more bytes than follow it, or the IC header's icmsgsize
- * claims more body than the packet holds.
+ * claims more body than the packet holds; -EPROTO (@pkt filled in all the
+ * same) when its icflags have RESPONSE set: a response is no request, and
+ * answering it would answer an answer. REQUEST is not required: OpenVMM's
+ * timesync host sends its samples with flags 0.
  */
 int hv_ic_parse(u8 *buf, u32 len, struct hv_ic_pkt *pkt)
 {
@@ -41,6 +44,8 @@ int hv_ic_parse(u8 *buf, u32 len, struct hv_ic_pkt *pkt)
 	pkt->hdr = hdr;
 	pkt->body = buf + HV_IC_HDR_LEN;
 	pkt->body_len = len - HV_IC_HDR_LEN;
+	if (hdr->icflags & ICMSGHDRFLAG_RESPONSE)
+		return -EPROTO;
 	return 0;
 }
 

@@ -10,7 +10,8 @@
  *   fault RELID clear             no more faults
  *
  * N (or MS) 0 turns that one fault off. Faults act on devices whose class
- * has a host side (echo); they stay through closes and reconnections and
+ * has a host side (echo); the IC devices take faults of their own
+ * (fault RELID ic-... [N], hvsim_ic_cmd_fault()). They stay through closes and reconnections and
  * go with the device. A rescind requested by the data plane is carried out
  * by a work item on hvsim.wq, which takes hvsim.lock.
  */
@@ -97,6 +98,11 @@ int hvsim_cmd_fault(int argc, char **argv)
 	int kind;
 
 	lockdep_assert_held(&hvsim.lock);
+	if (argc >= 3 && !kstrtou32(argv[1], 10, &relid)) {
+		d = hvsim_dev_get(relid);
+		if (d && hvsim_ic_is_ic_class(d->class))
+			return hvsim_ic_cmd_fault(relid, argc, argv);
+	}
 	clear = argc == 3;
 	if (argc < 3 || argc > 4 || !strcmp(argv[2], "clear") != clear) {
 		hvsim_cmd_fail("usage: fault RELID delay MS|drop N|corrupt N|rescind-after N|%s",
@@ -113,8 +119,8 @@ int hvsim_cmd_fault(int argc, char **argv)
 		return -EINVAL;
 	}
 	if (d->class->run != hvsim_echo_run) {
-		hvsim_cmd_fail("relid %u is a %s device: faults act on echo devices only",
-			       relid, d->class->name);
+		hvsim_cmd_fail("relid %u is a %s device: %s", relid, d->class->name,
+			       "faults act on echo devices only (IC devices: ic-...)");
 		return -EINVAL;
 	}
 	c = &hvsim.chans[relid - 1];

@@ -37,6 +37,9 @@
 
 #include "hostsim.h"
 
+/* Most requests one IC fault spoils. */
+#define HVSIM_IC_MAX_FAULTS	1000
+
 /* The largest answer the host reads: the guest echoes the request. */
 #define HVSIM_IC_MAX_ANSWER	(16U << 10)
 
@@ -124,6 +127,17 @@ static int hvsim_ic_service_of(const struct hvsim_class *class)
 		if (!strcmp(class->name, hvsim_ic_services[i].name))
 			return i;
 	return -1;
+}
+
+/**
+ * hvsim_ic_is_ic_class() - whether a device class is an IC the host serves
+ * @class: the class
+ *
+ * Return: true for shutdown, timesync, heartbeat, kvp, vss and fcopy.
+ */
+bool hvsim_ic_is_ic_class(const struct hvsim_class *class)
+{
+	return hvsim_ic_service_of(class) >= 0;
 }
 
 static void hvsim_ic_tick(struct work_struct *work)
@@ -266,18 +280,55 @@ static void hvsim_ic_packet(struct hvsim_chan *c, struct hvsim_ic_chan *ic,
 	hvsim_ic_end_req(ic, HVSIM_IC_REQ_ANSWERED);
 }
 
+/*
+ * Spoil the request just built in ic->tx with the channel's fault, if it
+ * has one that applies: *plen becomes the payload's length; returns the
+ * zero bytes to send after it. Spent only when the request goes out, so a
+ * request that waits for ring room is not spoiled twice: it is built anew
+ * each time (hvsim_ic_send()).
+ */
+static u32 hvsim_ic_spoil(struct hvsim_ic_chan *ic, struct hvsim_ic_req *r, u32 *plen)
+{
+	u32 len, zeros;
+
+	r->fault = HV_IC_FAULT_NONE;
+	if (!ic->fault_left)
+		return 0;
+	len = hv_ic_host_fault(ic->tx, *plen, ic->fault, ic->fault_variant, &zeros);
+	if (!len)
+		return 0;
+	r->fault = ic->fault;
+	*plen = len;
+	return zeros;
+}
+
+/* The spoiled request went out: count it, spend the fault. */
+static void hvsim_ic_spoiled(struct hvsim_chan *c, struct hvsim_ic_chan *ic,
+			     struct hvsim_ic_req *r)
+{
+	if (r->fault == HV_IC_FAULT_NONE)
+		return;
+	ic->stats.faults_sent++;
+	ic->fault_variant++;
+	if (!--ic->fault_left)
+		ic->fault = HV_IC_FAULT_NONE;
+	pr_info("relid %u: IC %s request %u sent with fault %s\n", c->relid,
+		hvsim_ic_kind_name(r->kind), r->id, hv_ic_faults[r->fault].name);
+}
+
 /* Send the staged request if the ring has room. */
 static void hvsim_ic_send(struct hvsim_chan *c, struct hvsim_ic_chan *ic)
 {
 	struct hvsim_ic_req *r = ic->cur;
 	struct vmpacket_descriptor desc = {};
-	u32 plen, total;
+	u32 plen, total, zeros;
 	int ret;
 
 	if (!r || r->state != HVSIM_IC_REQ_STAGED)
 		return;
 	plen = hvsim_ic_build_request(ic, r);
-	total = sizeof(desc) + ALIGN(plen, 8);
+	zeros = hvsim_ic_spoil(ic, r, &plen);
+	total = sizeof(desc) + ALIGN(plen + zeros, 8);
 	ret = hvsim_chan_out_begin(c, total);
 	if (ret == -ENOSPC)
 		return;	/* the guest signals when there is room */
@@ -295,11 +346,12 @@ static void hvsim_ic_send(struct hvsim_chan *c, struct hvsim_ic_chan *ic)
 	desc.trans_id = r->id;
 	hvsim_ring_write(&c->out, &desc, sizeof(desc));
 	hvsim_ring_write(&c->out, ic->tx, plen);
-	hvsim_ring_write_zeros(&c->out, ALIGN(plen, 8) - plen);
+	hvsim_ring_write_zeros(&c->out, ALIGN(plen + zeros, 8) - plen);
 	hvsim_chan_out_end(c, total);
 	r->state = HVSIM_IC_REQ_SENT;
 	r->deadline = jiffies + msecs_to_jiffies(r->timeout_ms);
 	ic->stats.requests++;
+	hvsim_ic_spoiled(c, ic, r);
 }
 
 /* The host's own requests: SYNC after negotiation, periodic ones. */
@@ -574,8 +626,58 @@ static int hvsim_ic_cmd_skew(int argc, char **argv)
 	return 0;
 }
 
-/* The parameters of a request command, key=value words. */
+/**
+ * hvsim_ic_parse_keys() - parse the key=value words of an "ic" command
+ * @argc: number of words
+ * @argv: the words, "ic" first
+ * @first: the first key=value word
+ * @relid: relid=, 0 if not given
+ * @tmo: tmo=, HVSIM_IC_REQUEST_TIMEOUT_MS if not given
+ * @other: the caller's parser of its own keys: 0 when taken, -ENOENT for a
+ *	key it does not know, another value for a bad value (may be NULL)
+ * @arg: passed to @other
+ *
+ * relid= and tmo= (1 to HVSIM_IC_MAX_TIMEOUT_MS) are common to every
+ * request; a word without '=', or an unknown key, is refused as "bad
+ * parameter", a bad value as "bad value", with the reason in last_error.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int hvsim_ic_parse_keys(int argc, char **argv, int first, u32 *relid, u32 *tmo,
+			int (*other)(const char *key, char *val, void *arg), void *arg)
+{
+	char *val;
+	int i, ret;
+
+	*relid = 0;
+	*tmo = HVSIM_IC_REQUEST_TIMEOUT_MS;
+	for (i = first; i < argc; i++) {
+		val = strchr(argv[i], '=');
+		if (!val)
+			goto bad;
+		*val++ = '\0';
+		if (!strcmp(argv[i], "relid"))
+			ret = kstrtou32(val, 10, relid);
+		else if (!strcmp(argv[i], "tmo"))
+			ret = kstrtou32(val, 10, tmo) ?: (!*tmo || *tmo > HVSIM_IC_MAX_TIMEOUT_MS);
+		else
+			ret = other ? other(argv[i], val, arg) : -ENOENT;
+		if (ret == -ENOENT)
+			goto bad;
+		if (ret) {
+			hvsim_cmd_fail("bad value '%s' for %s", val, argv[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+bad:
+	hvsim_cmd_fail("bad parameter '%s' for ic %s", argv[i], argv[1]);
+	return -EINVAL;
+}
+
+/* The parameters of a shutdown, heartbeat or time request. */
 struct hvsim_ic_params {
+	enum hvsim_ic_kind kind;
 	u32 relid;
 	u32 flags;
 	u32 reason;
@@ -587,54 +689,42 @@ struct hvsim_ic_params {
 	bool has_seq;
 };
 
+static int hvsim_ic_parse_param(const char *key, char *val, void *arg)
+{
+	struct hvsim_ic_params *p = arg;
+	bool shut = p->kind == HVSIM_IC_SHUTDOWN, hb = p->kind == HVSIM_IC_HEARTBEAT;
+	bool ts = !shut && !hb;
+	int ret;
+
+	if (shut && !strcmp(key, "flags"))
+		return kstrtou32(val, 0, &p->flags);
+	if (shut && !strcmp(key, "reason"))
+		return kstrtou32(val, 0, &p->reason);
+	if (shut && !strcmp(key, "secs"))
+		return kstrtou32(val, 10, &p->secs);
+	if (shut && !strcmp(key, "len"))
+		return kstrtou32(val, 10, &p->len) ?:
+		       (!p->len || p->len > sizeof(struct hv_ic_shutdown));
+	if (hb && !strcmp(key, "len"))
+		return kstrtou32(val, 10, &p->len) ?:
+		       (!p->len || p->len > sizeof(struct hv_ic_heartbeat));
+	if (hb && !strcmp(key, "seq")) {
+		ret = kstrtou64(val, 10, &p->seq);
+		p->has_seq = !ret;
+		return ret;
+	}
+	if (ts && !strcmp(key, "offset"))
+		return kstrtos64(val, 10, &p->offset);
+	return -ENOENT;
+}
+
 static int hvsim_ic_parse_params(int argc, char **argv, enum hvsim_ic_kind kind,
 				 struct hvsim_ic_params *p)
 {
-	bool shut = kind == HVSIM_IC_SHUTDOWN, hb = kind == HVSIM_IC_HEARTBEAT;
-	bool ts = !shut && !hb;
-	char *val;
-	int i, ret;
-
 	memset(p, 0, sizeof(*p));
+	p->kind = kind;
 	p->reason = HV_IC_SHUTDOWN_REASON_PLANNED;
-	p->tmo = HVSIM_IC_REQUEST_TIMEOUT_MS;
-	for (i = 2; i < argc; i++) {
-		val = strchr(argv[i], '=');
-		if (!val)
-			goto bad;
-		*val++ = '\0';
-		if (!strcmp(argv[i], "relid"))
-			ret = kstrtou32(val, 10, &p->relid);
-		else if (!strcmp(argv[i], "tmo"))
-			ret = kstrtou32(val, 10, &p->tmo) ?:
-			      (!p->tmo || p->tmo > HVSIM_IC_MAX_TIMEOUT_MS);
-		else if (shut && !strcmp(argv[i], "flags"))
-			ret = kstrtou32(val, 0, &p->flags);
-		else if (shut && !strcmp(argv[i], "reason"))
-			ret = kstrtou32(val, 0, &p->reason);
-		else if (shut && !strcmp(argv[i], "secs"))
-			ret = kstrtou32(val, 10, &p->secs);
-		else if (shut && !strcmp(argv[i], "len"))
-			ret = kstrtou32(val, 10, &p->len) ?:
-			      (!p->len || p->len > sizeof(struct hv_ic_shutdown));
-		else if (hb && !strcmp(argv[i], "len"))
-			ret = kstrtou32(val, 10, &p->len) ?:
-			      (!p->len || p->len > sizeof(struct hv_ic_heartbeat));
-		else if (hb && !strcmp(argv[i], "seq"))
-			ret = kstrtou64(val, 10, &p->seq) ?: (p->has_seq = true, 0);
-		else if (ts && !strcmp(argv[i], "offset"))
-			ret = kstrtos64(val, 10, &p->offset);
-		else
-			goto bad;
-		if (ret) {
-			hvsim_cmd_fail("bad value '%s' for %s", val, argv[i]);
-			return -EINVAL;
-		}
-	}
-	return 0;
-bad:
-	hvsim_cmd_fail("bad parameter '%s' for ic %s", argv[i], argv[1]);
-	return -EINVAL;
+	return hvsim_ic_parse_keys(argc, argv, 2, &p->relid, &p->tmo, hvsim_ic_parse_param, p);
 }
 
 /* The channel for a request of @svc: @relid's, or the first ready one. */
@@ -844,6 +934,71 @@ usage:
 	return -EINVAL;
 }
 
+/**
+ * hvsim_ic_cmd_fault() - "fault RELID ic-...|kvp-...|vss-...|fcopy-... [N]"
+ *	and "fault RELID clear" on an IC device
+ * @relid: the device's relid, an IC device (hvsim_ic_is_ic_class())
+ * @argc: number of words
+ * @argv: the words, "fault" first
+ *
+ * The next N (default 1, at most 1000) requests the host sends on the
+ * channel, negotiations included, that the fault applies to are spoiled
+ * (include/hv/hv_ic_host_fault.h); a new fault replaces the old one.
+ * Called with hvsim.lock held.
+ *
+ * Return: 0, or -EINVAL with the reason in last_error.
+ */
+int hvsim_ic_cmd_fault(u32 relid, int argc, char **argv)
+{
+	struct hvsim_ic_chan *ic = &hvsim_ic_chans[relid - 1];
+	struct hvsim_chan *c = &hvsim.chans[relid - 1];
+	const struct hvsim_dev *d = hvsim_dev_get(relid);
+	enum hv_ic_fault f = HV_IC_FAULT_NONE;
+	u32 n = 0;
+	int svc;
+
+	lockdep_assert_held(&hvsim.lock);
+	svc = hvsim_ic_service_of(d->class);
+	if (argc == 3 && !strcmp(argv[2], "clear")) {
+		/* n = 0: no fault */
+	} else if (argc < 3 || argc > 4) {
+		goto usage;
+	} else {
+		f = hv_ic_fault_by_name(argv[2]);
+		if (f == HV_IC_FAULT_NONE) {
+			hvsim_cmd_fail("unknown IC fault '%s' (%s)", argv[2],
+				       "ic-short, ic-short-body, ic-size-lie, ic-bad-type, ic-nego-count, ic-bad-flags, kvp-bad-string, kvp-bad-pool, kvp-bad-op, vss-oversize, vss-bad-op, fcopy-bad-size, fcopy-bad-name, clear");
+			return -EINVAL;
+		}
+		if (hv_ic_faults[f].msgtype != HV_IC_MSG_NEGOTIATE &&
+		    hv_ic_faults[f].msgtype != hvsim_ic_services[svc].msgtype) {
+			hvsim_cmd_fail("fault %s does not apply to relid %u, a %s device",
+				       argv[2], relid, d->class->name);
+			return -EINVAL;
+		}
+		n = 1;
+		if (argc == 4 && (kstrtou32(argv[3], 10, &n) || !n || n > HVSIM_IC_MAX_FAULTS)) {
+			hvsim_cmd_fail("bad count '%s' for %s: want 1 to %u", argv[3], argv[2],
+				       HVSIM_IC_MAX_FAULTS);
+			return -EINVAL;
+		}
+	}
+	mutex_lock(&c->lock);
+	ic->fault = n ? f : HV_IC_FAULT_NONE;
+	ic->fault_left = n;
+	ic->fault_variant = 0;
+	mutex_unlock(&c->lock);
+	if (n)
+		pr_info("relid %u: IC fault %s for the next %u requests\n", relid,
+			hv_ic_faults[f].name, n);
+	else
+		pr_info("relid %u: faults cleared\n", relid);
+	return 0;
+usage:
+	hvsim_cmd_fail("usage: fault RELID ic-...|kvp-...|vss-...|fcopy-... [N] | clear");
+	return -EINVAL;
+}
+
 /* ---- debugfs (hostsim_debugfs.c) ----------------------------------------- */
 
 static void hvsim_ic_print_version(struct seq_file *s, const char *key, u32 v)
@@ -919,7 +1074,12 @@ int hvsim_ic_show(struct seq_file *s)
 			   ic->stats.unsolicited, ic->stats.aborted, ic->stats.no_version,
 			   ic->cur ? ic->cur->id : 0);
 		hvsim_ic_print_word(s, "last_bad", ic->last_bad);
-		seq_putc(s, '\n');
+		if (ic->fault_left)
+			seq_printf(s, " fault=%s:%u", hv_ic_faults[ic->fault].name,
+				   ic->fault_left);
+		else
+			seq_puts(s, " fault=none");
+		seq_printf(s, " faults_sent=%llu\n", ic->stats.faults_sent);
 		mutex_unlock(&c->lock);
 	}
 	mutex_unlock(&hvsim.lock);
@@ -956,6 +1116,8 @@ static void hvsim_ic_show_req(struct seq_file *s, u32 relid, const struct hvsim_
 	}
 	seq_printf(s, " body_len=%u timeout_ms=%u", r->body_len, r->timeout_ms);
 	hvsim_ic_print_word(s, "why", r->why);
+	if (r->fault != HV_IC_FAULT_NONE)
+		seq_printf(s, " fault=%s", hv_ic_faults[r->fault].name);
 	if (r->kind == HVSIM_IC_VSS)
 		hvsim_ic_vss_show(s, r);
 	else if (r->kind == HVSIM_IC_FCOPY)

@@ -30,6 +30,7 @@
 #include "hv/hv_ic_host_kvp.h"
 #include "hv/hv_ic_host_vss.h"
 #include "hv/hv_ic_host_fcopy.h"
+#include "hv/hv_ic_host_fault.h"
 
 struct hvsim_chan;
 struct seq_file;
@@ -101,6 +102,7 @@ enum hvsim_ic_state {
  * @index:	KVP ENUMERATE: the index; IP ops: family | dhcp << 8; VSS
  *		FREEZE: the LUNs in its table
  * @why:	why the answer was refused (state bad)
+ * @fault:	the fault it was sent with (enum hv_ic_fault), HV_IC_FAULT_NONE
  */
 struct hvsim_ic_req {
 	u32 id;
@@ -124,6 +126,7 @@ struct hvsim_ic_req {
 	u32 value_type;
 	u32 index;
 	const char *why;
+	u8 fault;
 };
 
 /**
@@ -137,6 +140,7 @@ struct hvsim_ic_req {
  * @unsolicited: answers with no request outstanding or of another id
  * @aborted:	requests outstanding when the channel closed
  * @no_version:	negotiations answered 0/0
+ * @faults_sent: requests sent spoiled by a fault (hv_ic_host_fault())
  */
 struct hvsim_ic_stats {
 	u64 sessions;
@@ -148,6 +152,7 @@ struct hvsim_ic_stats {
 	u64 unsolicited;
 	u64 aborted;
 	u64 no_version;
+	u64 faults_sent;
 };
 
 /**
@@ -169,6 +174,10 @@ struct hvsim_ic_stats {
  *		allocated at the first such request, or NULL
  * @answer_id:	the request @answer answers (0: none)
  * @answer_len:	its length
+ * @fault:	the fault for the next requests (enum hv_ic_fault), kept
+ *		across sessions until spent or cleared
+ * @fault_left:	how many requests it still spoils
+ * @fault_variant: the variant of @fault the next one gets
  * @tx:		the request being written (a request with a payload is laid
  *		out here when the command is given, and stays until the next)
  */
@@ -189,6 +198,9 @@ struct hvsim_ic_chan {
 	u8 *answer;
 	u32 answer_id;
 	u32 answer_len;
+	u8 fault;
+	u32 fault_left;
+	u32 fault_variant;
 	u8 tx[ALIGN(HV_IC_HOST_MAX_REQUEST, 8)];
 };
 
@@ -202,6 +214,10 @@ void hvsim_ic_run_fcopy(struct hvsim_chan *c);
 void hvsim_ic_forget(u32 relid);
 void hvsim_ic_exit(void);
 int hvsim_cmd_ic(int argc, char **argv);
+int hvsim_ic_cmd_fault(u32 relid, int argc, char **argv);
+bool hvsim_ic_is_ic_class(const struct hvsim_class *class);
+int hvsim_ic_parse_keys(int argc, char **argv, int first, u32 *relid, u32 *tmo,
+			int (*other)(const char *key, char *val, void *arg), void *arg);
 int hvsim_ic_show(struct seq_file *s);
 int hvsim_ic_requests_show(struct seq_file *s);
 int hvsim_ic_config_show(struct seq_file *s);

@@ -25,6 +25,20 @@ static const char * const hvsim_ic_fcopy_ops[] = {
 	[HV_IC_FCOPY_CANCEL] = "cancel",
 };
 
+/* The keys of "ic fcopy" beyond relid= and tmo=. */
+static int hvsim_ic_fcopy_key(const char *key, char *val, void *arg)
+{
+	struct hvsim_ic_fcopy_args *a = arg;
+
+	if (a->op == HV_IC_FCOPY_START && !strcmp(key, "flags"))
+		return kstrtou32(val, 0, &a->flags);
+	if (a->op == HV_IC_FCOPY_START && !strcmp(key, "size"))
+		return kstrtou64(val, 10, &a->size);
+	if (a->op == HV_IC_FCOPY_WRITE && !strcmp(key, "offset"))
+		return kstrtou64(val, 10, &a->offset);
+	return -ENOENT;
+}
+
 /**
  * hvsim_ic_fcopy_parse() - parse "ic fcopy OP key=value..."
  * @argc: number of words
@@ -39,12 +53,8 @@ int hvsim_ic_fcopy_parse(int argc, char **argv, struct hvsim_ic_fcopy_args *a, u
 			 u32 *tmo)
 {
 	unsigned int k;
-	char *val;
-	int i, ret;
 
 	memset(a, 0, sizeof(*a));
-	*relid = 0;
-	*tmo = HVSIM_IC_REQUEST_TIMEOUT_MS;
 	if (argc < 3)
 		goto usage;
 	for (k = 0; k < ARRAY_SIZE(hvsim_ic_fcopy_ops); k++)
@@ -53,33 +63,10 @@ int hvsim_ic_fcopy_parse(int argc, char **argv, struct hvsim_ic_fcopy_args *a, u
 	if (k == ARRAY_SIZE(hvsim_ic_fcopy_ops))
 		goto usage;
 	a->op = k;
-	for (i = 3; i < argc; i++) {
-		val = strchr(argv[i], '=');
-		if (!val)
-			goto bad;
-		*val++ = '\0';
-		if (!strcmp(argv[i], "relid"))
-			ret = kstrtou32(val, 10, relid);
-		else if (!strcmp(argv[i], "tmo"))
-			ret = kstrtou32(val, 10, tmo) ?: (!*tmo || *tmo > HVSIM_IC_MAX_TIMEOUT_MS);
-		else if (a->op == HV_IC_FCOPY_START && !strcmp(argv[i], "flags"))
-			ret = kstrtou32(val, 0, &a->flags);
-		else if (a->op == HV_IC_FCOPY_START && !strcmp(argv[i], "size"))
-			ret = kstrtou64(val, 10, &a->size);
-		else if (a->op == HV_IC_FCOPY_WRITE && !strcmp(argv[i], "offset"))
-			ret = kstrtou64(val, 10, &a->offset);
-		else
-			goto bad;
-		if (ret) {
-			hvsim_cmd_fail("bad value '%s' for %s", val, argv[i]);
-			return -EINVAL;
-		}
-	}
+	if (hvsim_ic_parse_keys(argc, argv, 3, relid, tmo, hvsim_ic_fcopy_key, a))
+		return -EINVAL;
 	a->input = hvsim_ic_input_take(&a->input_len);
 	return 0;
-bad:
-	hvsim_cmd_fail("bad parameter '%s' for ic fcopy", argv[i]);
-	return -EINVAL;
 usage:
 	hvsim_cmd_fail("usage: ic fcopy %s [flags=F] [size=N] [offset=N] [relid=N] [tmo=MS]",
 		       "start|write|complete|cancel");

@@ -95,6 +95,37 @@ static const char * const hvsim_ic_kvp_ops[] = {
 	[HV_IC_KVP_OP_SET_IP_INFO] = "ipset",
 };
 
+/* The keys of "ic kvp" beyond relid= and tmo=. */
+static int hvsim_ic_kvp_key(const char *key, char *val, void *arg)
+{
+	struct hv_ic_kvp_input *in = arg;
+	u32 v;
+	int ret;
+
+	if (!strcmp(key, "pool"))
+		return kstrtou8(val, 10, &in->pool);
+	if (!strcmp(key, "index"))
+		return kstrtou32(val, 10, &in->index);
+	if (!strcmp(key, "family"))
+		return kstrtou8(val, 10, &in->family);
+	if (!strcmp(key, "dhcp")) {
+		ret = kstrtou32(val, 10, &v) ?: v > 1;
+		in->dhcp = v;
+		return ret;
+	}
+	if (strcmp(key, "type"))
+		return -ENOENT;
+	if (!strcmp(val, "sz"))
+		in->value_type = HV_IC_KVP_REG_SZ;
+	else if (!strcmp(val, "u32"))
+		in->value_type = HV_IC_KVP_REG_U32;
+	else if (!strcmp(val, "u64"))
+		in->value_type = HV_IC_KVP_REG_U64;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 /**
  * hvsim_ic_kvp_parse() - parse "ic kvp OP key=value..." and the staged
  *	strings
@@ -111,13 +142,9 @@ static const char * const hvsim_ic_kvp_ops[] = {
 int hvsim_ic_kvp_parse(int argc, char **argv, struct hv_ic_kvp_input *in, u32 *relid,
 		       u32 *tmo)
 {
-	u32 i, start, v;
-	char *val;
-	int ret;
+	u32 i, start;
 
 	memset(in, 0, sizeof(*in));
-	*relid = 0;
-	*tmo = HVSIM_IC_REQUEST_TIMEOUT_MS;
 	in->value_type = HV_IC_KVP_REG_SZ;
 	if (argc < 3)
 		goto usage;
@@ -127,42 +154,8 @@ int hvsim_ic_kvp_parse(int argc, char **argv, struct hv_ic_kvp_input *in, u32 *r
 	if (i == ARRAY_SIZE(hvsim_ic_kvp_ops))
 		goto usage;
 	in->op = i;
-	for (i = 3; i < argc; i++) {
-		val = strchr(argv[i], '=');
-		if (!val)
-			goto bad;
-		*val++ = '\0';
-		if (!strcmp(argv[i], "relid")) {
-			ret = kstrtou32(val, 10, relid);
-		} else if (!strcmp(argv[i], "tmo")) {
-			ret = kstrtou32(val, 10, tmo) ?: (!*tmo || *tmo > HVSIM_IC_MAX_TIMEOUT_MS);
-		} else if (!strcmp(argv[i], "pool")) {
-			ret = kstrtou8(val, 10, &in->pool);
-		} else if (!strcmp(argv[i], "index")) {
-			ret = kstrtou32(val, 10, &in->index);
-		} else if (!strcmp(argv[i], "family")) {
-			ret = kstrtou8(val, 10, &in->family);
-		} else if (!strcmp(argv[i], "dhcp")) {
-			ret = kstrtou32(val, 10, &v) ?: v > 1;
-			in->dhcp = v;
-		} else if (!strcmp(argv[i], "type")) {
-			ret = 0;
-			if (!strcmp(val, "sz"))
-				in->value_type = HV_IC_KVP_REG_SZ;
-			else if (!strcmp(val, "u32"))
-				in->value_type = HV_IC_KVP_REG_U32;
-			else if (!strcmp(val, "u64"))
-				in->value_type = HV_IC_KVP_REG_U64;
-			else
-				ret = -EINVAL;
-		} else {
-			goto bad;
-		}
-		if (ret) {
-			hvsim_cmd_fail("bad value '%s' for %s", val, argv[i]);
-			return -EINVAL;
-		}
-	}
+	if (hvsim_ic_parse_keys(argc, argv, 3, relid, tmo, hvsim_ic_kvp_key, in))
+		return -EINVAL;
 	/* the staged strings, each ended by a NUL */
 	for (i = 0, start = 0; i < hvsim_ic_input_len; i++) {
 		if (hvsim_ic_input[i])
@@ -182,9 +175,6 @@ int hvsim_ic_kvp_parse(int argc, char **argv, struct hv_ic_kvp_input *in, u32 *r
 	/* consumed: the next command needs its own (the bytes stay till then) */
 	hvsim_ic_input_len = 0;
 	return 0;
-bad:
-	hvsim_cmd_fail("bad parameter '%s' for ic kvp", argv[i]);
-	return -EINVAL;
 usage:
 	hvsim_cmd_fail("usage: ic kvp %s [pool=N] [type=sz|u32|u64] [index=N] %s",
 		       "get|set|delete|enum|ipget|ipset",

@@ -26,6 +26,21 @@ static const char * const hvsim_ic_vss_ops[] = {
 	[HV_IC_VSS_OP_THAW] = "thaw",
 };
 
+/* The keys of "ic vss" beyond relid= and tmo=. */
+struct hvsim_ic_vss_keys {
+	u8 op;
+	u32 *luns;
+};
+
+static int hvsim_ic_vss_key(const char *key, char *val, void *arg)
+{
+	struct hvsim_ic_vss_keys *k = arg;
+
+	if (!strcmp(key, "luns") && k->op == HV_IC_VSS_OP_FREEZE)
+		return kstrtou32(val, 10, k->luns) ?: *k->luns > HV_IC_VSS_MAX_LUNS;
+	return -ENOENT;
+}
+
 /**
  * hvsim_ic_vss_parse() - parse "ic vss OP key=value..."
  * @argc: number of words
@@ -39,43 +54,20 @@ static const char * const hvsim_ic_vss_ops[] = {
  */
 int hvsim_ic_vss_parse(int argc, char **argv, u8 *op, u32 *luns, u32 *relid, u32 *tmo)
 {
-	unsigned int k;
-	char *val;
-	int i, ret;
+	struct hvsim_ic_vss_keys k = { .luns = luns };
+	unsigned int i;
 
 	*luns = 1;
-	*relid = 0;
-	*tmo = HVSIM_IC_REQUEST_TIMEOUT_MS;
 	if (argc < 3)
 		goto usage;
-	for (k = HV_IC_VSS_OP_HOT_BACKUP; k < ARRAY_SIZE(hvsim_ic_vss_ops); k++)
-		if (!strcmp(argv[2], hvsim_ic_vss_ops[k]))
+	for (i = HV_IC_VSS_OP_HOT_BACKUP; i < ARRAY_SIZE(hvsim_ic_vss_ops); i++)
+		if (!strcmp(argv[2], hvsim_ic_vss_ops[i]))
 			break;
-	if (k == ARRAY_SIZE(hvsim_ic_vss_ops))
+	if (i == ARRAY_SIZE(hvsim_ic_vss_ops))
 		goto usage;
-	*op = k;
-	for (i = 3; i < argc; i++) {
-		val = strchr(argv[i], '=');
-		if (!val)
-			goto bad;
-		*val++ = '\0';
-		if (!strcmp(argv[i], "relid"))
-			ret = kstrtou32(val, 10, relid);
-		else if (!strcmp(argv[i], "tmo"))
-			ret = kstrtou32(val, 10, tmo) ?: (!*tmo || *tmo > HVSIM_IC_MAX_TIMEOUT_MS);
-		else if (!strcmp(argv[i], "luns") && *op == HV_IC_VSS_OP_FREEZE)
-			ret = kstrtou32(val, 10, luns) ?: *luns > HV_IC_VSS_MAX_LUNS;
-		else
-			goto bad;
-		if (ret) {
-			hvsim_cmd_fail("bad value '%s' for %s", val, argv[i]);
-			return -EINVAL;
-		}
-	}
-	return 0;
-bad:
-	hvsim_cmd_fail("bad parameter '%s' for ic vss", argv[i]);
-	return -EINVAL;
+	*op = i;
+	k.op = i;
+	return hvsim_ic_parse_keys(argc, argv, 3, relid, tmo, hvsim_ic_vss_key, &k);
 usage:
 	hvsim_cmd_fail("usage: ic vss %s [luns=N] [relid=N] [tmo=MS]",
 		       "check|dminfo|freeze|thaw|complete");

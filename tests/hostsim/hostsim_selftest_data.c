@@ -285,7 +285,7 @@ static bool hvsim_st_error_has(const char *what)
 /**
  * hvsim_st_faults() - the fault commands on the open echo channel
  * @c: the channel
- * @other_relid: a device without host side
+ * @other_relid: a KVP device (IC faults of its own, no echo faults)
  */
 void hvsim_st_faults(struct hvsim_st_chan *c, u32 other_relid)
 {
@@ -302,8 +302,14 @@ void hvsim_st_faults(struct hvsim_st_chan *c, u32 other_relid)
 	ST_CHECK(hvsim_st_cmd("fault 99 drop 1") == -EINVAL && hvsim_st_error_has("no such relid"),
 		 "a fault on no device is refused");
 	ST_CHECK(hvsim_st_cmd("fault %u drop 1", other_relid) == -EINVAL &&
-		 hvsim_st_error_has("echo devices only"),
-		 "a fault on a device other than echo is refused");
+		 hvsim_st_error_has("unknown IC fault 'drop'"),
+		 "an echo fault on an IC device is refused");
+	ST_CHECK(hvsim_st_cmd("fault %u ic-short 1001", other_relid) == -EINVAL &&
+		 hvsim_st_error_has("want 1 to 1000"), "an IC fault's count is bounded");
+	ST_CHECK(hvsim_st_cmd("fault %u vss-bad-op", other_relid) == -EINVAL &&
+		 hvsim_st_error_has("does not apply"), "a VSS fault on a KVP device is refused");
+	ST_CHECK(!hvsim_st_cmd("fault %u kvp-bad-pool", other_relid) &&
+		 !hvsim_st_cmd("fault %u clear", other_relid), "a KVP fault on it, cleared");
 	ST_CHECK(hvsim_st_cmd("fault %u delay 60001", relid) == -EINVAL &&
 		 hvsim_st_error_has("want 0 to 60000"), "a delay over a minute is refused");
 	ST_CHECK(hvsim_st_cmd("fault %u drop x", relid) == -EINVAL, "a count must be a number");

@@ -131,6 +131,24 @@ static void parse_refuses_size_lies(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hv_ic_parse(buf, len, &pkt), -EBADMSG);
 }
 
+static void parse_refuses_responses(struct kunit *test)
+{
+	u32 len = HV_IC_HDR_LEN + 8;
+	u8 *buf = make_packet(test, len, ICMSGTYPE_SHUTDOWN);
+	struct hv_ic_pkt pkt;
+
+	hdr_of(buf)->icflags = ICMSGHDRFLAG_TRANSACTION | ICMSGHDRFLAG_RESPONSE;
+	KUNIT_EXPECT_EQ(test, hv_ic_parse(buf, len, &pkt), -EPROTO);
+	KUNIT_EXPECT_PTR_EQ(test, (u8 *)pkt.hdr, buf + 8);
+	hdr_of(buf)->icflags |= ICMSGHDRFLAG_REQUEST;
+	KUNIT_EXPECT_EQ(test, hv_ic_parse(buf, len, &pkt), -EPROTO);
+	/* OpenVMM's timesync samples: flags 0, accepted */
+	hdr_of(buf)->icflags = 0;
+	KUNIT_EXPECT_EQ(test, hv_ic_parse(buf, len, &pkt), 0);
+	hdr_of(buf)->icflags = ICMSGHDRFLAG_TRANSACTION;
+	KUNIT_EXPECT_EQ(test, hv_ic_parse(buf, len, &pkt), 0);
+}
+
 /* ---- hv_ic_negotiate ---------------------------------------------- */
 
 /* Parse and negotiate @buf against the shutdown lists. */
@@ -295,6 +313,7 @@ static struct kunit_case hv_utils_ic_cases[] = {
 	KUNIT_CASE(parse_accepts_header_only_and_padding),
 	KUNIT_CASE(parse_refuses_short_packets),
 	KUNIT_CASE(parse_refuses_size_lies),
+	KUNIT_CASE(parse_refuses_responses),
 	KUNIT_CASE(nego_picks_newest_common),
 	KUNIT_CASE(nego_old_lists),
 	KUNIT_CASE(nego_exact_match_only),

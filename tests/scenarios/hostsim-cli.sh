@@ -16,7 +16,7 @@ check "hvsim fault delay" hvsim fault $e delay 10
 check_output "channels shows the faults" "^relid=$e class=echo open=0 broken=0 gpadl=0x0 gpadls=0 send_ring=0 recv_ring=0 target_vp=0 monitor=none conn_id=0 opens=0 pkts_in=0 bytes_in=0 pkts_out=0 bytes_out=0 sig_in=0 sig_monitor=0 sig_out=0 sig_suppressed=0 host_ring_full=0 pending_wakeups=0 bad_pkts=0 dropped=0 corrupted=0 delayed=0 faults=delay:10,drop:2 modifies=0 modifies_refused=0 events=0 events_off_target=0 irq_coalesced=0 events_cpu0=0( events_cpu[0-9]+=0)* g2h_pos=0 h2g_pos=0 g2h_mask=0 h2g_mask=0 g2h_pending=0 h2g_pending=0\$" hvsim channels $e
 check_output "an unknown fault is refused with the reason" "unknown fault 'x'" hvsim fault $e x 1
 check_output "... exit 1" "^1$" rc hvsim fault $e x 1
-check_output "a kvp device takes no faults" "faults act on echo devices only" hvsim fault $k drop 1
+check_output "a kvp device takes no echo faults" "unknown IC fault 'drop'" hvsim fault $k drop 1
 check_output "no such relid" "no such relid 99" hvsim fault 99 drop 1
 check_output "too long a delay" "want 0 to 60000" hvsim fault $e delay 70000
 check_output "bad usage exits 2" "^2$" rc hvsim fault $e
@@ -59,7 +59,7 @@ check_output "heartbeat and vss get fixed instances of ours" \
 	"^1430c972-1ab9-43cf-89e8-2f18682caa63 670fc2a8-142a-4e55-854b-e8563c6b2280\$" \
 	sh -c 'h=$(hvsim offer heartbeat); s=$(hvsim offer vss); echo $(hvsim list | awk -v h=$h -v s=$s "\$1 == h || \$1 == s { print \$4 }"); hvsim rescind $h; hvsim rescind $s'
 check_output "ic status lists the kvp device, closed" \
-	"^relid=$k class=kvp open=0 state=closed fw=- msg=- offered_fw=- offered_msg=- sessions=0 requests=0 answers=0 timeouts=0 bad_answers=0 bad_pkts=0 unsolicited=0 aborted=0 no_version=0 outstanding=0 last_bad=-\$" \
+	"^relid=$k class=kvp open=0 state=closed fw=- msg=- offered_fw=- offered_msg=- sessions=0 requests=0 answers=0 timeouts=0 bad_answers=0 bad_pkts=0 unsolicited=0 aborted=0 no_version=0 outstanding=0 last_bad=- fault=none faults_sent=0\$" \
 	hvsim ic status $k
 check_output "ic status CLASS" "^relid=$k class=kvp " hvsim ic status kvp
 check_output "ic status of a class without devices exits 1" "^1$" rc hvsim ic status shutdown

@@ -19,6 +19,14 @@
 #include "hvsim.h"
 
 const char *prog = "hvsim";
+
+/* A fault of the IC devices (its count is optional). */
+static int is_ic_fault(const char *name)
+{
+	return !strncmp(name, "ic-", 3) || !strncmp(name, "kvp-", 4) ||
+	       !strncmp(name, "vss-", 4) || !strncmp(name, "fcopy-", 6);
+}
+
 static const char *dir;
 
 static const char usage_text[] =
@@ -26,6 +34,7 @@ static const char usage_text[] =
 "       hvsim subchannels RELID N\n"
 "       hvsim rescind RELID\n"
 "       hvsim fault RELID delay MS|drop N|corrupt N|rescind-after N|clear\n"
+"       hvsim fault RELID IC-FAULT [N]\n"
 "       hvsim list\n"
 "       hvsim channels [RELID]\n"
 "       hvsim status\n"
@@ -134,6 +143,29 @@ static const char help_text[] =
 "        No more faults on RELID. A value of 0 turns one fault off.\n"
 "        Faults act on devices with a host side (echo), last through\n"
 "        closes and reconnections, and go with the device.\n"
+"    fault RELID IC-FAULT [N]\n"
+"        On an IC device: spoil the next N (default 1, at most 1000)\n"
+"        requests the host sends on the channel, negotiations included,\n"
+"        that IC-FAULT applies to (others go out whole); counted as\n"
+"        faults_sent in \"ic status\", marked fault=IC-FAULT in \"ic\n"
+"        requests\"; \"fault RELID clear\" ends it. A new one replaces it.\n"
+"        Faults with variants take them in turn, request by request:\n"
+"          ic-short        cut to 20 bytes, below the 28-byte IC headers\n"
+"          ic-short-body   1 body byte, both size fields saying so\n"
+"          ic-size-lie     icmsgsize 4096 bytes beyond the packet\n"
+"          ic-bad-type     icmsgtype 99\n"
+"          ic-nego-count   a negotiation in its place: version counts\n"
+"                          255/255, then 3/3, with room for 2 versions\n"
+"          ic-bad-flags    icflags TRANSACTION|RESPONSE, then\n"
+"                          TRANSACTION|REQUEST|RESPONSE\n"
+"          kvp-bad-string  GET/SET/DELETE: key_size odd, then the key\n"
+"                          field full without a NUL, then key_size 514\n"
+"          kvp-bad-pool    pool 5\n"
+"          kvp-bad-op      operation 99\n"
+"          vss-oversize    the body padded with zeros to 12500 bytes\n"
+"          vss-bad-op      operation 99\n"
+"          fcopy-bad-size  WRITE: size 6145, then offset 2^64-11 size 100\n"
+"          fcopy-bad-name  START: a file name of 260 units, no NUL\n"
 "\n"
 "    list\n"
 "        One device a line: RELID CLASS-NAME CLASS-GUID INSTANCE-GUID\n"
@@ -317,6 +349,7 @@ static const char help_text[] =
 "    hvsim offer --monitored echo   # one the guest signals through the\n"
 "                                   # monitor page, e.g. relid 3\n"
 "    hvsim fault 2 drop 3       # its next 3 packets go unanswered\n"
+"    hvsim fault 4 ic-short 2   # the next 2 IC requests on relid 4 cut short\n"
 "    hvsim channels 2\n"
 "    hvsim rescind 1\n"
 "    hvsim hvsock connect 5000 hello   # prints the guest's answer\n";
@@ -687,7 +720,8 @@ int main(int argc, char **argv)
 		if (argc < 4 || argc > 5)
 			usage();
 		clear = !strcmp(argv[3], "clear");
-		if (clear ? argc != 4 : argc != 5)
+		/* the IC faults' count is optional */
+		if (clear ? argc != 4 : argc != 5 && !is_ic_fault(argv[3]))
 			usage();
 		send_command(argc - 1, argv + 1);
 	} else if (!strcmp(cmd, "channels")) {
