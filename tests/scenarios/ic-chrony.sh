@@ -25,7 +25,7 @@
 # timeout: 900
 . /lib/hv-test.sh
 
-bound_us=1000		# |guest - host| allowed once chrony has locked
+bound_us=500		# |guest - host| allowed once chrony has locked (70 us measured)
 freq_ppm=50		# the host's drift
 settle_s=60		# seconds of chrony on the PHC before the measurement
 
@@ -81,13 +81,14 @@ check_fails "time drift 5x is not a number" hvsim time drift 5x
 check_fails "ic drift 600000, past the CLI, is refused by the module" \
 	sh -c 'echo ic drift 600000 >/sys/kernel/debug/hv_hostsim/control'
 check_output "time drift shows 0 at the start" '^host_clock drift_ppm=0$' hvsim time drift
-a0=$(host_ahead_ms) r0=${EPOCHREALTIME/./}
 check_output "time drift 500000: the host's clock runs 1.5 times as fast" \
 	'^host_clock drift_ppm=500000$' hvsim time drift 500000
+a0=$(host_ahead_ms) r0=${EPOCHREALTIME/./}
 sleep 2
 a1=$(host_ahead_ms) r1=${EPOCHREALTIME/./}
 hvsim time drift 0 >/dev/null
-# it gains half the time elapsed (more than 2 s under TCG), +- 5 %
+# it gains half the time elapsed on the guest's clock (more than 2 s
+# under TCG), +- 5 %
 want=$(((r1 - r0) / 2000))
 check "... it gained $((a1 - a0)) ms while the guest's clock went $(((r1 - r0) / 1000)) ms: half (+- 5 %)" \
 	between $((a1 - a0)) $((want * 95 / 100)) $((want * 105 / 100))
@@ -96,8 +97,8 @@ sleep 2
 a3=$(host_ahead_ms)
 check "time drift 0: it keeps where it is (+- 5 ms over 2 s): $((a3 - a2)) ms" \
 	between $((a3 - a2)) -5 5
-check "... having gone on from where it was, not jumped back ($a2 ms ahead)" \
-	between "$a2" $((a1 - 50)) $((a1 + 50))
+check "... having gone on from where it was, not jumped back ($a1 then $a2 ms ahead)" \
+	test "$a2" -ge $((a1 - 5))
 check_output "time status shows the drift and the counter" \
 	'host_clock drift_ppm=0' hvsim time status
 
