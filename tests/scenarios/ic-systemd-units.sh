@@ -4,7 +4,7 @@
 # hv_utils (VSS: VMBus 3.0 or later; fcopy: fcopy=chardev where the
 # parameter exists): the host offers VSS and fcopy, udev alone starts
 # hv-vss-daemon and hv-fcopy-daemon within 10 s; `hvsim vss backup` freezes
-# a real ext4 on a brd RAM disk (a writer on it blocks while it is frozen
+# a real ext4 on a brd RAM disk (the root's ext4 without mkfs.ext4) (a writer on it blocks while it is frozen
 # and goes through after the thaw) and the backup ends S_OK; `hvsim fcopy`
 # puts a file byte-identical into /srv; a freeze left by the host and
 # `systemctl kill -s KILL hv-vss-daemon`: ExecStopPost (--thaw) thaws it
@@ -51,18 +51,22 @@ for d in vss fcopy; do
 	check "hv-$d-daemon is not active before its device exists" not_active hv-$d-daemon
 done
 
-# the ext4 the backup freezes: on brd (hv_vss_daemon skips loop devices)
-if ! command -v mkfs.ext4 >/dev/null; then
-	skip "a backup freezes an ext4" "no mkfs.ext4 in this image"
-	mnt=
-elif ! modprobe brd rd_nr=1 rd_size=65536 2>/dev/null; then
-	skip "a backup freezes an ext4" "no brd in this kernel"
-	mnt=
-else
+# the ext4 the backup freezes: on brd (hv_vss_daemon skips loop devices);
+# where the image has no mkfs.ext4 (trixie's minbase), the guest's root
+# (ext4 on the virtio disk), which every backup freezes as well
+brd=
+if command -v mkfs.ext4 >/dev/null && modprobe brd rd_nr=1 rd_size=65536 2>/dev/null; then
 	mkdir -p $mnt
 	check "an ext4 on /dev/ram0 mounted on $mnt" \
 		sh -c "mkfs.ext4 -q -F /dev/ram0 && mount -t ext4 /dev/ram0 $mnt"
+	brd=1
+else
+	mnt=/var/tmp/hv-vss
+	mkdir -p $mnt
+	check "no mkfs.ext4 or brd here: the frozen ext4 is the root's ($mnt)" \
+		test "$(findmnt -n -o FSTYPE -T $mnt)" = ext4
 fi
+diag "the backup's ext4: $(findmnt -n -o SOURCE,TARGET,FSTYPE -T $mnt)"
 
 check "modprobe hv_hostsim" modprobe hv_hostsim
 check "modprobe hv_vmbus" modprobe hv_vmbus
@@ -173,7 +177,7 @@ sleep 3
 for d in vss fcopy; do
 	check "hv-$d-daemon stays stopped" not_active hv-$d-daemon
 done
-[ -n "$mnt" ] && umount $mnt
+[ -n "$brd" ] && umount $mnt
 check "hv_utils unloads" rmmod hv_utils
 check "hv_vmbus unloads" modprobe -r hv_vmbus
 modprobe -r hv_hostsim
