@@ -136,7 +136,8 @@ if [ -n "$mnt" ]; then
 	wpid=$!
 	sleep 1.5
 	check "while frozen, a writer on $mnt blocks" alive $wpid
-	check "the backup ends (exit 0: every answer S_OK)" wait $bpid
+	wait $bpid
+	ok $? "the backup ends (exit 0: every answer S_OK)"
 	sed 's/^/# /' /run/backup.out
 	check "after the thaw the writer goes through" wait_secs 5 dead $wpid
 	check "and its file is there" test -e $mnt/during-backup
