@@ -15,9 +15,8 @@
 # selects the PHC, learns the host's rate (frequency within 5 ppm of 50 ppm
 # slow) and holds the system clock within $bound_us us of the host's (the
 # simulator's clock, and the PHC by phc-offset); a host sample 2 s ahead
-# is stepped to (makestep 1 -1, or `chronyc makestep`, whichever comes
-# first), and the host's samples back at +0 are stepped back to by chrony
-# itself, within the bound again. The accuracy reached is printed as diagnostics.
+# is stepped to by chrony itself (makestep 1 -1), and the host's samples
+# back at +0 are stepped back to, within the bound again. The accuracy reached is printed as diagnostics.
 # guest: debian
 # kernels: bookworm trixie
 # modules: hv_utils?
@@ -162,12 +161,12 @@ check "time auto off" hvsim time auto off
 steps() { journalctl -b -u chrony --no-pager -o cat | grep -c 'System clock was stepped'; }
 n0=$(steps)
 check "a SAMPLE of host + 2 s" hvsim time sample --offset +2s --timeout 10000
-# chrony (makestep 1 -1) may step by itself before this runs: both ways
-# the clock must end 2 s ahead of the host's
-check "chronyc makestep" chronyc makestep
+# chrony steps by itself (makestep 1 -1: an offset over 1 s is stepped at
+# any update; a `chronyc makestep` on top of it stepped twice, 2.2 s) and
+# slews what its filtered estimate left over
 t0=$(date +%s)
 rc=1
-for i in $(seq 150); do
+for i in $(seq 300); do
 	d=$(guest_minus_host_us)
 	if [ $((d - 2000000)) -ge -$bound_us ] && [ $((d - 2000000)) -le $bound_us ]; then
 		rc=0
@@ -175,7 +174,8 @@ for i in $(seq 150); do
 	fi
 	sleep 0.2
 done
-ok $rc "the system clock is 2 s ahead of the host's (+- $bound_us us) within 30 s: guest - host = $d us"
+ok $rc "the system clock is 2 s ahead of the host's (+- $bound_us us) within 60 s: guest - host = $d us"
+diag "after $(($(date +%s) - t0)) s"
 check "chrony stepped the clock (the journal: $n0 steps before, $(steps) now)" \
 	test "$(steps)" -gt "$n0"
 journalctl -b -u chrony --no-pager -o cat | grep 'System clock was stepped' | tail -2 | sed 's/^/# /'
