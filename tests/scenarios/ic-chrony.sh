@@ -162,20 +162,25 @@ steps() { journalctl -b -u chrony --no-pager -o cat | grep -c 'System clock was 
 n0=$(steps)
 check "a SAMPLE of host + 2 s" hvsim time sample --offset +2s --timeout 10000
 # chrony steps by itself (makestep 1 -1: an offset over 1 s is stepped at
-# any update; a `chronyc makestep` on top of it stepped twice, 2.2 s) and
-# slews what its filtered estimate left over
+# any update; it was seen to step twice, 1.17 s then 1.04 s, from medians
+# straddling the jump, and slew the rest). With no samples after this one
+# the PHC runs at the guest's rate, not the host's (50 ppm apart): chrony
+# is judged against the PHC (phc-offset), the guest against the host's
+# clock only to 2 s +- 50 ms.
 t0=$(date +%s)
 rc=1
-for i in $(seq 300); do
-	d=$(guest_minus_host_us)
-	if [ $((d - 2000000)) -ge -$bound_us ] && [ $((d - 2000000)) -le $bound_us ]; then
+for i in $(seq 60); do
+	p=$(phc_us)
+	if [ -n "$p" ] && [ "${p#-}" -le $bound_us ]; then
 		rc=0
 		break
 	fi
-	sleep 0.2
+	sleep 0.5
 done
-ok $rc "the system clock is 2 s ahead of the host's (+- $bound_us us) within 60 s: guest - host = $d us"
-diag "after $(($(date +%s) - t0)) s"
+ok $rc "the system clock follows the PHC 2 s ahead (|PHC - REALTIME| <= $bound_us us, $p us) after $(($(date +%s) - t0)) s"
+d=$(guest_minus_host_us)
+check "so it is 2 s ahead of the host's (+- 50 ms): guest - host = $d us" \
+	between $((d / 1000)) 1950 2050
 check "chrony stepped the clock (the journal: $n0 steps before, $(steps) now)" \
 	test "$(steps)" -gt "$n0"
 journalctl -b -u chrony --no-pager -o cat | grep 'System clock was stepped' | tail -2 | sed 's/^/# /'
