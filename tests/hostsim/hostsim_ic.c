@@ -18,6 +18,8 @@
  *                         the host's periodic heartbeats or SAMPLEs on every
  *                         channel of the class (0: off)
  *   ic skew NS            the reference counter's skew (hostsim_ic_refclock.c)
+ *   ic drift PPM          the host clock's rate against the guest's, parts
+ *                         per million added (hostsim_ic_refclock.c)
  *   ic kvp OP ...         a KVP request, its strings staged in ic_input
  *                         (hostsim_ic_kvp.c)
  *   ic vss OP ...         a VSS request (hostsim_ic_vss.c)
@@ -35,6 +37,7 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
+#include "hv/hv_ic_host_clock.h"
 #include "hostsim.h"
 
 /* Most requests one IC fault spoils. */
@@ -626,6 +629,18 @@ static int hvsim_ic_cmd_skew(int argc, char **argv)
 	return 0;
 }
 
+static int hvsim_ic_cmd_drift(int argc, char **argv)
+{
+	s32 ppm;
+
+	if (argc != 3 || kstrtos32(argv[2], 10, &ppm) || hvsim_host_set_drift(ppm)) {
+		hvsim_cmd_fail("usage: ic drift PPM (at most %d either way)",
+			       HV_IC_HOST_MAX_DRIFT_PPM);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /**
  * hvsim_ic_parse_keys() - parse the key=value words of an "ic" command
  * @argc: number of words
@@ -912,6 +927,8 @@ int hvsim_cmd_ic(int argc, char **argv)
 		return hvsim_ic_cmd_auto(argc, argv);
 	if (!strcmp(argv[1], "skew"))
 		return hvsim_ic_cmd_skew(argc, argv);
+	if (!strcmp(argv[1], "drift"))
+		return hvsim_ic_cmd_drift(argc, argv);
 	if (!strcmp(argv[1], "shutdown"))
 		return hvsim_ic_cmd_request(argc, argv, HVSIM_IC_SHUTDOWN, HVSIM_IC_SHUTDOWN_SVC);
 	if (!strcmp(argv[1], "heartbeat"))
@@ -930,7 +947,7 @@ int hvsim_cmd_ic(int argc, char **argv)
 		return hvsim_ic_cmd_fcopy(argc, argv);
 usage:
 	hvsim_cmd_fail("usage: ic %s ...",
-		       "versions|auto|skew|shutdown|heartbeat|sync|sample|kvp|vss|fcopy");
+		       "versions|auto|skew|drift|shutdown|heartbeat|sync|sample|kvp|vss|fcopy");
 	return -EINVAL;
 }
 
@@ -1181,5 +1198,6 @@ int hvsim_ic_config_show(struct seq_file *s)
 	mutex_unlock(&hvsim_ic_cfg_lock);
 	seq_printf(s, "refclock=%llu skew_100ns=%lld host_time=%llu\n", hvsim_refclock_now(),
 		   hvsim_refclock_skew(), hvsim_host_time_100ns(0));
+	seq_printf(s, "host_clock drift_ppm=%d\n", hvsim_host_drift_ppm());
 	return 0;
 }

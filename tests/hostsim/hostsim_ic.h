@@ -282,5 +282,7 @@ u64 hvsim_refclock_now(void);
 s64 hvsim_refclock_skew(void);
 void hvsim_refclock_set_skew(s64 skew_100ns);
 u64 hvsim_host_time_100ns(s64 offset_ns);
+s32 hvsim_host_drift_ppm(void);
+int hvsim_host_set_drift(s32 ppm);
 
 #endif /* _HOSTSIM_IC_H */

@@ -10,7 +10,8 @@
  *   heartbeat    the full 40-byte body: the sequence number; the answer
  *                must carry it plus one
  *   timesync     host time (CLOCK_REALTIME at the host's load, advanced by
- *                CLOCK_BOOTTIME, plus the request's offset) in 100 ns since
+ *                CLOCK_MONOTONIC_RAW at the host's drift, plus the
+ *                request's offset) in 100 ns since
  *                1601; from message version 4.0 the v4 layout with the
  *                guest's reference counter read at the same moment, before
  *                it the v1/v3 layout

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Time synchronization IC (docs/design/hv_utils.md §6.5 item 4), for each
 # hv_utils present (the distro's on our VMBus, ours). The host's clock is
-# CLOCK_REALTIME at the simulator's load advanced by CLOCK_BOOTTIME, and
+# CLOCK_REALTIME at the simulator's load advanced by CLOCK_MONOTONIC_RAW, and
 # the guest's reference counter is the simulator's (hv_read_reference_
 # counter). Checked: timesync 4.0 agreed and the host's SYNC after it
 # answered; the "hyperv" PTP clock; a SAMPLE of host + 10 s moves the PTP

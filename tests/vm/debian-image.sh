@@ -13,9 +13,10 @@
 #   --path   print the image's path (building it first if needed)
 #
 # Cached as $HV_CACHE/images/debian-SUITE-HASH.img, HASH being the first 12
-# hex digits of this script's sha256: a changed script builds a new image
-# (and removes the old ones of the same suite); an unchanged one returns at
-# once. Runs as root; debootstrap fetches from $HV_MIRROR into its own
+# hex digits of this script's sha256: a changed script builds a new image;
+# an unchanged one returns at once (and stamps the image's mtime as its last
+# use). Images of the suite unused for 7 days go when a new one is built
+# (other checkouts of an older script may still boot theirs). Runs as root; debootstrap fetches from $HV_MIRROR into its own
 # directory and never touches the machine's apt sources.
 set -eu
 . "$(dirname "$0")/../lib/common.sh"
@@ -33,6 +34,7 @@ hash=$(sha256sum "$0" | cut -c1-12)
 dir=$HV_CACHE/images
 img=$dir/debian-$suite-$hash.img
 if [ -f "$img" ]; then
+	touch "$img" 2>/dev/null || :
 	[ $print_path = 1 ] && echo "$img"
 	exit 0
 fi
@@ -41,8 +43,9 @@ hv_need_host_packages debootstrap debian-archive-keyring e2fsprogs
 
 # What a minimal systemd guest of ours needs: init, udev (the units start
 # from udev rules), kmod (modprobe), iproute2 (the KVP scripts), libnl
-# (hv_kvp_daemon), bash (the scenarios).
-packages=systemd,systemd-sysv,udev,kmod,iproute2,libnl-3-200,libnl-route-3-200,bash
+# (hv_kvp_daemon), bash (the scenarios), chrony (ic-chrony: chronyd on the
+# Hyper-V PTP clock; installed but not started at boot).
+packages=systemd,systemd-sysv,udev,kmod,iproute2,libnl-3-200,libnl-route-3-200,bash,chrony
 size=1536M
 
 mkdir -p "$dir"
@@ -80,6 +83,9 @@ for u in getty@.service serial-getty@.service getty-static.service apt-daily.tim
 	 fstrim.timer systemd-timesyncd.service; do
 	ln -sf /dev/null "$r/etc/systemd/system/$u"
 done
+# chrony is installed enabled; the scenarios that want it configure and
+# start it themselves (no network, and no clock discipline in the others)
+rm -f "$r"/etc/systemd/system/*.wants/chrony*.service "$r/etc/systemd/system/chronyd.service"
 # the journal in memory only, and on the console at warning level
 mkdir -p "$r/etc/systemd/journald.conf.d"
 printf '[Journal]\nStorage=volatile\n' >"$r/etc/systemd/journald.conf.d/hv-test.conf"
@@ -93,8 +99,9 @@ mkfs.ext4 -q -F -L hv-root -d "$r" "$img.tmp" >"$dir/debian-$suite.mkfs.log" 2>&
 	hv_die "[$suite] mkfs.ext4 -d failed"
 }
 rm -rf "$tmp"
-# older images of this suite (an older script) go
-rm -f "$dir/debian-$suite-"*.img
+# images of this suite unused for a week go (other checkouts may still
+# use a recent one of an older script)
+find "$dir" -maxdepth 1 -name "debian-$suite-*.img" -mtime +7 -delete
 mv "$img.tmp" "$img"
 hv_log "[$suite] image $img built in $(($(date +%s) - start)) s ($(du -h "$img" | cut -f1) used)"
 [ $print_path = 1 ] && echo "$img"

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hv/hv_ic_host_clock.h"
 #include "hvsim.h"
 
 #define IC_DEFAULT_TIMEOUT_MS	40000
@@ -28,6 +29,19 @@ unsigned long long parse_number(const char *what, const char *s, unsigned long l
 	v = strtoull(s, &end, 0);
 	if (!*s || *end || errno || v > max || *s == '-')
 		bad_usage("bad %s '%s': want a number up to %llu", what, s, max);
+	return v;
+}
+
+/* A decimal number with an optional sign, at most @max either way. */
+static long long parse_signed(const char *what, const char *s, long long max)
+{
+	long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end || errno || v > max || v < -max)
+		bad_usage("bad %s '%s': want [+-]N, at most %lld either way", what, s, max);
 	return v;
 }
 
@@ -306,7 +320,8 @@ void heartbeat_command(int argc, char **argv)
 
 /**
  * time_command() - hvsim time sync|sample [--offset D] [--relid N]
- *	[--timeout MS] | auto PERIOD_MS|off | refclock [--skew D]
+ *	[--timeout MS] | auto PERIOD_MS|off | refclock [--skew D] |
+ *	drift [PPM] | status
  * @argc: words after "time"
  * @argv: the words
  */
@@ -342,6 +357,30 @@ void time_command(int argc, char **argv)
 		}
 		if (!print_lines("ic_config", "refclock="))
 			die("time refclock: the host shows no reference counter");
+		return;
+	}
+	if (!strcmp(argv[0], "drift")) {
+		char *cmd[3] = { "ic", "drift", NULL }, ppm[24];
+
+		if (argc == 2) {
+			snprintf(ppm, sizeof(ppm), "%lld", parse_signed("drift", argv[1],
+									HV_IC_HOST_MAX_DRIFT_PPM));
+			cmd[2] = ppm;
+			send_command(3, cmd);
+		} else if (argc != 1) {
+			usage();
+		}
+		if (!print_lines("ic_config", "host_clock "))
+			die("time drift: the host shows no host clock");
+		return;
+	}
+	if (!strcmp(argv[0], "status")) {
+		if (argc != 1)
+			usage();
+		if (!print_lines("ic_config", "refclock=") ||
+		    !print_lines("ic_config", "host_clock ") ||
+		    !print_lines("ic_config", "class=timesync "))
+			die("time status: the host shows no time service");
 		return;
 	}
 	if (strcmp(argv[0], "sync") && strcmp(argv[0], "sample"))
