@@ -10,8 +10,11 @@
 #   time restarted: it registers again and serves, every pool file is a
 #   whole number of 2560-byte records, each record one of the keys set with
 #   its own value, no key twice, and every SET answered S_OK is in the file;
-# - a cloud-init-like appender (flock, then append a record to pool 1)
-#   beside host SETs on pool 1: no record of either is lost.
+# - an appender taking flock before it opens pool 1 for append, beside host
+#   SETs on pool 1: no record of either is lost. (cloud-init opens first and
+#   locks after; a host change of a pool-1 key renamed over the file in
+#   between loses its record when that gap exceeds the daemon's 50 ms
+#   grace: a known gap, see tools/hv/kvp_pool.c.)
 # Our hv_utils only: the distro's keeps the negotiation pending until a
 # daemon comes (ic-negotiate) and answers a stopped daemon's request only
 # after its fixed 30 s (HV_UTIL_TIMEOUT, upstream's hv_kvp.c), with no
@@ -44,7 +47,7 @@ records() {
 	done
 }
 
-# A record appended the way cloud-init does: flock, then append.
+# A record appended under flock (taken before the append opens the file).
 append_record() {
 	flock $POOLS/.kvp_pool_1 sh -c "{ printf '%s' '$1'; head -c $((512 - ${#1})) /dev/zero;
 		printf '%s' '$2'; head -c $((2048 - ${#2})) /dev/zero; } >>$POOLS/.kvp_pool_1"
