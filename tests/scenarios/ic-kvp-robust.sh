@@ -22,7 +22,7 @@
 # binaries: kmod flock
 # modules: hv_utils?
 # tools: hvsim hv_kvp_daemon
-# timeout: 400
+# timeout: 600
 . /lib/hv-test.sh
 
 POOLS=/var/lib/hyperv
@@ -133,17 +133,17 @@ check_output "the restarted daemon serves" "status=0x00000000" echo "$out"
 # ---- an appender beside host SETs on pool 1
 (
 	j=0
-	while [ $j -lt 40 ]; do append_record "ci$j" "report$j"; j=$((j + 1)); done
+	while [ $j -lt 20 ]; do append_record "ci$j" "report$j"; j=$((j + 1)); done
 ) &
 appender=$!
 j=0
-while [ $j -lt 40 ]; do hvsim kvp set 1 "host$j" "v$j" >/dev/null; j=$((j + 1)); done
+while [ $j -lt 20 ]; do hvsim kvp set 1 "host$j" "v$j" >/dev/null; j=$((j + 1)); done
 wait $appender
 records 1 >/tmp/pool1
-ok $([ "$(grep -c -E '^ci[0-9]+ report[0-9]+$' /tmp/pool1)" = 40 ]; echo $?) \
-	"the appender's 40 records are all there ($(grep -c '^ci' /tmp/pool1))"
-ok $([ "$(grep -c -E '^host[0-9]+ v[0-9]+$' /tmp/pool1)" = 40 ]; echo $?) \
-	"the host's 40 SETs are all there ($(grep -c '^host' /tmp/pool1))"
+ok $([ "$(grep -c -E '^ci[0-9]+ report[0-9]+$' /tmp/pool1)" = 20 ]; echo $?) \
+	"the appender's 20 records are all there ($(grep -c '^ci' /tmp/pool1))"
+ok $([ "$(grep -c -E '^host[0-9]+ v[0-9]+$' /tmp/pool1)" = 20 ]; echo $?) \
+	"the host's 20 SETs are all there ($(grep -c '^host' /tmp/pool1))"
 ok $([ $(($(stat -c %s $POOLS/.kvp_pool_1) % 2560)) = 0 ]; echo $?) \
 	"pool 1 is a whole number of records"
 
