@@ -19,20 +19,6 @@
 # timeout: 600
 . /lib/hv-test.sh
 
-# wait_secs N CMD...: true once CMD succeeds, polled every 0.1 s for N s
-# of wall-clock time (CMD itself may take a while under TCG)
-wait_secs() {
-	local end=$(($(date +%s) + $1))
-	shift
-	until "$@"; do
-		[ "$(date +%s)" -ge $end ] && return 1
-		sleep 0.1
-	done
-}
-active() { systemctl is-active --quiet "$1"; }
-not_active() { ! systemctl is-active --quiet "$1"; }
-# show UNIT PROP: the unit's property value
-show() { systemctl show -p "$2" --value "$1"; }
 mainpid() { show "$1" MainPID; }
 # mount_ro PID PATH: PATH is a read-only mount in PID's mount namespace
 mount_ro() {

@@ -21,18 +21,6 @@
 # timeout: 600
 . /lib/hv-test.sh
 
-# wait_secs N CMD...: true once CMD succeeds, polled every 0.1 s for N s
-wait_secs() {
-	local end=$(($(date +%s) + $1))
-	shift
-	until "$@"; do
-		[ "$(date +%s)" -ge $end ] && return 1
-		sleep 0.1
-	done
-}
-active() { systemctl is-active --quiet "$1"; }
-not_active() { ! systemctl is-active --quiet "$1"; }
-show() { systemctl show -p "$2" --value "$1"; }
 cap_bnd() { awk '$1 == "CapBnd:" { print $2 }' "/proc/$1/status"; }
 alive() { kill -0 "$1" 2>/dev/null; }
 dead() { ! kill -0 "$1" 2>/dev/null; }

@@ -89,6 +89,19 @@ wait_for() {
 	done
 }
 
+# wait_secs N CMD...: wait_for with a limit of N s instead of 20.
+wait_secs() {
+	local s=$1
+	shift
+	HV_WAIT_S=$s wait_for "$@"
+}
+
+# Units in the systemd guest (# guest: debian): active, not active, and
+# show UNIT PROP, the value of one property.
+active() { systemctl is-active --quiet "$1"; }
+not_active() { ! systemctl is-active --quiet "$1"; }
+show() { systemctl show -p "$2" --value "$1"; }
+
 # The guest's uptime in hundredths of a second.
 uptime_cs() {
 	local up
