@@ -10,11 +10,9 @@
 #   time restarted: it registers again and serves, every pool file is a
 #   whole number of 2560-byte records, each record one of the keys set with
 #   its own value, no key twice, and every SET answered S_OK is in the file;
-# - an appender taking flock before it opens pool 1 for append, beside host
-#   SETs on pool 1: no record of either is lost. (cloud-init opens first and
-#   locks after; a host change of a pool-1 key renamed over the file in
-#   between loses its record when that gap exceeds the daemon's 50 ms
-#   grace: a known gap, see tools/hv/kvp_pool.c.)
+# - a cloud-init-like appender (open pool 1 for append, 0.1 s later flock,
+#   then write) beside host SETs on pool 1 that add keys and change one
+#   (a change replaces the file by rename): no record of either is lost.
 # Our hv_utils only: the distro's keeps the negotiation pending until a
 # daemon comes (ic-negotiate) and answers a stopped daemon's request only
 # after its fixed 30 s (HV_UTIL_TIMEOUT, upstream's hv_kvp.c), with no
@@ -47,10 +45,16 @@ records() {
 	done
 }
 
-# A record appended under flock (taken before the append opens the file).
+# A record appended the way cloud-init does: open for append, then flock
+# (here 0.1 s later), then write through the same descriptor.
 append_record() {
-	flock $POOLS/.kvp_pool_1 sh -c "{ printf '%s' '$1'; head -c $((512 - ${#1})) /dev/zero;
-		printf '%s' '$2'; head -c $((2048 - ${#2})) /dev/zero; } >>$POOLS/.kvp_pool_1"
+	(
+		exec 9>>$POOLS/.kvp_pool_1
+		usleep 100000
+		flock 9
+		{ printf '%s' "$1"; head -c $((512 - ${#1})) /dev/zero
+		  printf '%s' "$2"; head -c $((2048 - ${#2})) /dev/zero; } >&9
+	)
 }
 
 why=$(hv_utils_why_not ours kvp)
@@ -137,13 +141,19 @@ check_output "the restarted daemon serves" "status=0x00000000" echo "$out"
 ) &
 appender=$!
 j=0
-while [ $j -lt 20 ]; do hvsim kvp set 1 "host$j" "v$j" >/dev/null; j=$((j + 1)); done
+while [ $j -lt 20 ]; do
+	hvsim kvp set 1 "host$j" "v$j" >/dev/null
+	hvsim kvp set 1 changed "c$j" >/dev/null
+	j=$((j + 1))
+done
 wait $appender
 records 1 >/tmp/pool1
 ok $([ "$(grep -c -E '^ci[0-9]+ report[0-9]+$' /tmp/pool1)" = 20 ]; echo $?) \
 	"the appender's 20 records are all there ($(grep -c '^ci' /tmp/pool1))"
 ok $([ "$(grep -c -E '^host[0-9]+ v[0-9]+$' /tmp/pool1)" = 20 ]; echo $?) \
 	"the host's 20 SETs are all there ($(grep -c '^host' /tmp/pool1))"
+ok $([ "$(grep -c '^changed ' /tmp/pool1)" = 1 ] && grep -q -x 'changed c19' /tmp/pool1; echo $?) \
+	"the changed key holds its last value, once"
 ok $([ $(($(stat -c %s $POOLS/.kvp_pool_1) % 2560)) = 0 ]; echo $?) \
 	"pool 1 is a whole number of records"
 

@@ -414,6 +414,50 @@ static void test_concurrency(void)
 	tap_ok(count_temps() == 0, "no temporary file left behind");
 }
 
+/*
+ * cloud-init taking its time between open() and flock() while the host
+ * changes a pool-1 key (a rewrite by rename): the record it appends to the
+ * old inode must still reach the pool.
+ */
+static void test_slow_appender(void)
+{
+	struct kvp_record r;
+	char path[4096];
+	int fd, pipefd[2];
+	pid_t pid;
+
+	tap_ok(set(1, "slow-key", "old") == 0, "pool 1: a key to change");
+	if (pipe(pipefd))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		memset(&r, 0, sizeof(r));
+		snprintf(r.key, sizeof(r.key), "slow-ci");
+		snprintf(r.value, sizeof(r.value), "late report");
+		pool_file(1, path);
+		fd = open(path, O_WRONLY | O_APPEND, 0644);
+		if (fd < 0 || write(pipefd[1], "o", 1) != 1)
+			_exit(1);
+		usleep(300000);
+		flock(fd, LOCK_EX);
+		if (write(fd, &r, sizeof(r)) != sizeof(r))
+			_exit(1);
+		flock(fd, LOCK_UN);
+		close(fd);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &r, 1) != 1)
+		tap_diag("the appender did not open the pool");
+	close(pipefd[0]);
+	tap_ok(set(1, "slow-key", "new") == 0,
+	       "pool 1: a key changed while an appender holds the old file open");
+	tap_ok(all_children_ok(1), "the slow appender finishes");
+	tap_ok(get_is(1, "slow-key", "new") && get_is(1, "slow-ci", "late report"),
+	       "its record, appended 300 ms after its open(), reached the pool");
+	tap_ok(file_size(1) % REC == 0, "pool 1: whole records");
+}
+
 /* ---- kill -9 ------------------------------------------------------- */
 
 #define KEYS 6
@@ -606,6 +650,7 @@ int main(void)
 	test_foreign_records();
 	test_guest_pool();
 	test_concurrency();
+	test_slow_appender();
 	test_kill9(0, 40, 40000);
 	test_kill9(1, 30, 300000);
 	test_enospc();

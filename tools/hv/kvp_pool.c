@@ -35,15 +35,18 @@
  *    the daemon restarts.
  *  - replacing a value or deleting a key cannot be done in place
  *    atomically (a kill -9 could leave a record half old, half new), so it
- *    is a rename like on the other pools, followed by a salvage pass: we
- *    unlock the old inode, give appenders blocked on it (or about to lock
- *    it) a grace period of 50 ms, lock it again, and move the whole records
- *    they appended to the new file; again until a grace period passes
- *    without an append. An appender that opened the old path before the
- *    rename and takes its lock only after the last grace period (more than
- *    50 ms between its open() and its flock()) still loses its record.
- *    The host rarely writes pool 1 (it pushes to pool 0); this costs such
- *    a write 50 ms.
+ *    is a rename like on the other pools, followed by a salvage pass: while
+ *    any other process still has the old inode open (a write lease on it is
+ *    refused then: fcntl(F_SETLEASE) is our probe; no capability needed for
+ *    our own file), we unlock it, let that process take its lock and
+ *    append, lock again and move the whole records it appended to the new
+ *    file. So an appender that opened the old path before the rename loses
+ *    nothing however long it takes to lock, unless it holds the old inode
+ *    open for more than SALVAGE_MAX_MS (then we give up waiting, and log
+ *    nothing: the host's write is answered). Where leases are not
+ *    available (fs.leases-enable=0, a file system without them) we fall
+ *    back to grace periods of 50 ms until one passes without an append.
+ *    The host rarely writes pool 1 (it pushes to pool 0).
  * The daemon writes a pool only when the host asked for it.
  */
 #define _GNU_SOURCE
@@ -371,20 +374,46 @@ static off_t carry_over(const char *dir, int old_fd, off_t from)
 }
 
 /*
+ * True when a process other than us has FD's file open: a write lease is
+ * granted only to the one open file. -1 when leases cannot tell.
+ */
+static int opened_elsewhere(int fd)
+{
+	if (fcntl(fd, F_SETLEASE, F_WRLCK) == 0) {
+		fcntl(fd, F_SETLEASE, F_UNLCK);
+		return 0;
+	}
+	return errno == EAGAIN || errno == EBUSY ? 1 : -1;
+}
+
+/*
  * Pool 1 after a rename: an appender that opened the old inode before the
  * rename is blocked on its flock, or about to take it. Let it in, and move
- * what it appended to the new file; repeat until a grace period passes
- * without an append (see the top of the file for what remains).
+ * what it appended to the new file, for as long as anyone else holds the
+ * old inode open (see the top of the file).
  */
+#define SALVAGE_POLL_US		10000
+#define SALVAGE_MAX_MS		10000
 #define SALVAGE_GRACE_US	50000
-#define SALVAGE_ROUNDS		20
+#define SALVAGE_GRACE_ROUNDS	20
 
 static void salvage_appends(const char *dir, struct pool_file *old)
 {
 	off_t from = (off_t)(old->nr * REC_SIZE), next;
-	int round;
+	int round, open_elsewhere = opened_elsewhere(old->fd);
 
-	for (round = 0; round < SALVAGE_ROUNDS; round++) {
+	for (round = 0; open_elsewhere > 0 &&
+	     round < SALVAGE_MAX_MS * 1000 / SALVAGE_POLL_US; round++) {
+		unlock_fd(old->fd);
+		usleep(SALVAGE_POLL_US);
+		if (lock_fd(old->fd))
+			return;
+		from = carry_over(dir, old->fd, from);
+		open_elsewhere = opened_elsewhere(old->fd);
+	}
+	if (open_elsewhere >= 0)
+		return;
+	for (round = 0; round < SALVAGE_GRACE_ROUNDS; round++) {
 		unlock_fd(old->fd);
 		usleep(SALVAGE_GRACE_US);
 		if (lock_fd(old->fd))
