@@ -133,6 +133,10 @@ diag "letting chrony settle for $settle_s s"
 sleep $settle_s
 chronyc -n tracking | sed 's/^/# /'
 check "chrony still has the PHC selected" selected
+# under load chrony may need longer than the settling time to converge:
+# give it up to 120 s more, then judge
+rate_learned() { near "$(freq_signed)" -$freq_ppm 5; }
+HV_WAIT_S=120 wait_for rate_learned
 f=$(freq_signed)
 check "chrony learned the host's rate: frequency $f ppm, want -$freq_ppm +- 5" \
 	near "$f" -$freq_ppm 5
