@@ -42,25 +42,41 @@ hv_need_host_packages() {
 		"${missing[@]}" >&2 || hv_die "apt-get install ${missing[*]} failed"
 }
 
+# The compiler cache of our module builds (the dkms and W=1 builds in the
+# build roots, the debug kernel's module builds on the host): most files do
+# not change from one run to the next. ccache gives the compiler's own
+# output and warnings back, so nothing a build checks is lost.
+HV_CCACHE=$HV_CACHE/ccache
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-4G}
+
 # Run a command inside a build root, in a private mount namespace with /proc,
 # /dev and /sys mounted (objtool in sid's kbuild needs /proc), and the source
-# tree bind-mounted read-only at /usr/src/hyperv-<version>.
+# tree bind-mounted read-only at /usr/src/hyperv-<version>. Where the root
+# has ccache (tests/matrix/buildroot.sh installs it), gcc goes through it,
+# with $HV_CCACHE as the cache.
 hv_in_root() {
 	local suite=$1; shift
 	local root=$HV_ROOTS/$suite ver
 	ver=$(hv_version)
 	[ -d "$root/usr" ] || hv_die "no build root for $suite: run tests/matrix/buildroot.sh $suite"
+	mkdir -p "$HV_CCACHE"
 	unshare --mount --propagation private -- /bin/sh -eu -c '
-		root=$1; src=$2; ver=$3; shift 3
+		root=$1; src=$2; ver=$3; ccache=$4; shift 4
 		mount -t proc proc "$root/proc"
 		mount --rbind /dev "$root/dev"
 		mount -t sysfs sysfs "$root/sys"
 		mkdir -p "$root/usr/src/hyperv-$ver"
 		mount --bind "$src" "$root/usr/src/hyperv-$ver"
 		mount -o remount,bind,ro "$root/usr/src/hyperv-$ver"
-		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			HOME=/root LANG=C.UTF-8 "$@"
-	' hv-in-root "$root" "$HV_TOP" "$ver" "$@"
+		path=/usr/sbin:/usr/bin:/sbin:/bin
+		if [ -d "$root/usr/lib/ccache" ]; then
+			mkdir -p "$root/var/cache/hv-ccache"
+			mount --bind "$ccache" "$root/var/cache/hv-ccache"
+			path=/usr/lib/ccache:$path
+		fi
+		exec chroot "$root" /usr/bin/env -i PATH="$path" HOME=/root LANG=C.UTF-8 \
+			CCACHE_DIR=/var/cache/hv-ccache CCACHE_MAXSIZE="$CCACHE_MAXSIZE" "$@"
+	' hv-in-root "$root" "$HV_TOP" "$ver" "$HV_CCACHE" "$@"
 }
 
 # Kernel release of a build root's headers (one per root).

@@ -75,6 +75,10 @@ debug)
 	[ -e "$kdir/Makefile" ] || hv_die "no debug kernel: run tests/kernel/build-debug-kernel.sh"
 	src=$out/src
 	stage_tree "$src"
+	# gcc through ccache, as in the build roots (hv_in_root)
+	hv_need_host_packages ccache
+	mkdir -p "$HV_CCACHE"
+	export CCACHE_DIR=$HV_CCACHE PATH=/usr/lib/ccache:$PATH
 	status=0
 	make -j"$jobs" -C "$src" KDIR="$kdir" W=1 modules >>"$log" 2>&1 || status=$?
 	for sub in tests/hostsim tests/echo tests/kunit; do

@@ -95,6 +95,17 @@ for suite in $suites; do
 		unpack_kernel "$suite"
 		touch "$HV_ROOTS/$suite/.hv-ready"
 	fi
+	# ccache: not what a user's dkms build needs, but what makes our
+	# repeated builds of mostly unchanged files quick (hv_in_root)
+	if [ ! -x "$HV_ROOTS/$suite/usr/bin/ccache" ]; then
+		hv_log "[$suite] installing ccache in the build root"
+		# (a mirror's frozen sid may carry an expired Release file)
+		hv_in_root "$suite" sh -c 'apt-get -o Acquire::Check-Valid-Until=false update -q &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ccache &&
+			update-ccache-symlinks' \
+			>"$HV_ROOTS/$suite.ccache.log" 2>&1 ||
+			hv_log "[$suite] warning: ccache could not be installed (log: $HV_ROOTS/$suite.ccache.log); building without it"
+	fi
 	hv_log "[$suite] ready: kernel $(cat "$HV_KERNELS/$suite/kver")"
 	exec 9>&-
 done
