@@ -72,13 +72,6 @@ vss_start() {
 }
 stop_pid() { kill -"${2:-TERM}" "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 
-vss_variants() {
-	local list=
-	command -v hv_vss_daemon >/dev/null && list=ours
-	[ -n "$(debian_daemon vss)" ] && list="$list debian"
-	echo $list
-}
-
 vss_absent() {
 	local t out
 	t=$(uptime_cs)
@@ -224,10 +217,7 @@ fc_start() {
 	sleep 1
 }
 fc_variants() {
-	local list=
-	command -v hv_fcopy_daemon >/dev/null && list="ours named"
-	[ -n "$(debian_daemon fcopy)" ] && list="$list debian"
-	echo $list
+	hv_daemon_variants fcopy | sed 's/^ours/ours named/'
 }
 answers() { hvsim ic status fcopy | sed -n 's/.* answers=\([0-9]*\) .*/\1/p'; }
 # start the 4 MiB copy into $1 in the background; return once 6 answers
@@ -365,7 +355,7 @@ else
 
 	diag "VSS"
 	vss_absent
-	for dv in $(vss_variants); do
+	for dv in $(hv_daemon_variants vss); do
 		vss_hung_freeze $dv
 		vss_hung_frozen $dv
 	done
@@ -375,7 +365,7 @@ else
 	else
 		skip "VSS cases of our daemon" "tools/hv has no hv_vss_daemon"
 	fi
-	for dv in $(vss_variants); do
+	for dv in $(hv_daemon_variants vss); do
 		vss_freeze_fails $dv
 	done
 

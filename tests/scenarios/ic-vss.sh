@@ -21,14 +21,6 @@
 # timeout: 600
 . /lib/hv-test.sh
 
-# The daemon variants: Debian's when the harness put it in, ours when built.
-daemon_variants() {
-	local list=
-	[ -n "$(debian_daemon vss)" ] && list=debian
-	command -v hv_vss_daemon >/dev/null && list="$list ours"
-	echo $list
-}
-
 start_daemon() {
 	case $1 in
 	ours) hv_vss_daemon -n >/tmp/vssd.log 2>&1 & ;;
@@ -152,23 +144,7 @@ modprobe hv_hostsim
 vss=$(hvsim offer vss)
 check "the host offers a VSS device (relid $vss)" test -n "$vss"
 check "our hv_vmbus loads" modprobe hv_vmbus
-ran=0
-for kv in distro ours; do
-	why=$(hv_utils_why_not $kv vss)
-	if [ -n "$why" ]; then
-		skip "VSS with the $kv hv_utils" "$why"
-		continue
-	fi
-	dvs=$(daemon_variants)
-	[ -n "$dvs" ] || skip "VSS with the $kv hv_utils" "no VSS daemon in the guest"
-	for dv in $dvs; do
-		run_vss $kv $dv
-		ran=$((ran + 1))
-	done
-done
-command -v hv_vss_daemon >/dev/null ||
-	skip "VSS with our daemon" "tools/hv has no hv_vss_daemon yet"
-diag "kernel-side x daemon combinations run: $ran"
+for_each_variant vss VSS run_vss
 umount /mnt/ext4 /mnt/ro
 [ -n "$vfat" ] || umount /mnt/vfat
 check "hv_vmbus unloads" modprobe -r hv_vmbus

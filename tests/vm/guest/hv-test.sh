@@ -223,6 +223,46 @@ debian_daemon() {
 		echo /usr/lib/hv-debian/$suite/usr/sbin/hv_$1_daemon
 }
 
+# The daemons of service $1 (kvp, vss, fcopy) in the guest, on one line:
+# "ours" when tools/hv's hv_$1_daemon is there, "debian" when Debian's is.
+hv_daemon_variants() {
+	local list=
+	command -v "hv_$1_daemon" >/dev/null && list=ours
+	[ -n "$(debian_daemon "$1")" ] && list="$list debian"
+	echo $list
+}
+
+# for_each_variant SERVICE LABEL FUNCTION: call FUNCTION KV DV for every
+# kernel side KV (distro, ours) that can serve SERVICE and every daemon DV
+# of hv_daemon_variants, in that order. The skips are all here: a kernel
+# side that cannot serve (sid, debug, no such module or class: "LABEL with
+# the KV hv_utils" and hv_utils_why_not's reason), no daemon at all, our
+# daemon not built ("LABEL with our daemon"). Ends with a diag of the
+# number of pairs run, also left in HV_VARIANTS_RAN.
+for_each_variant() {
+	local svc=$1 label=$2 fn=$3 kv dv dvs why
+	HV_VARIANTS_RAN=0
+	dvs=$(hv_daemon_variants "$svc")
+	for kv in distro ours; do
+		why=$(hv_utils_why_not $kv "$svc")
+		if [ -n "$why" ]; then
+			skip "$label with the $kv hv_utils" "$why"
+			continue
+		fi
+		[ -n "$dvs" ] ||
+			skip "$label with the $kv hv_utils" "no $(echo "$svc" | tr a-z A-Z) daemon in the guest"
+		for dv in $dvs; do
+			"$fn" $kv $dv
+			HV_VARIANTS_RAN=$((HV_VARIANTS_RAN + 1))
+		done
+	done
+	case " $dvs " in
+	*" ours "*) ;;
+	*) skip "$label with our daemon" "tools/hv has no hv_${svc}_daemon" ;;
+	esac
+	diag "kernel-side x daemon combinations run: $HV_VARIANTS_RAN"
+}
+
 # Unload whichever hv_utils is loaded (the distro's was loaded by file).
 hv_utils_unload() {
 	grep -q '^hv_utils ' /proc/modules || return 0
