@@ -40,7 +40,6 @@
 # timeout: 600
 . /lib/hv-test.sh
 
-P=/sys/module/hv_utils/parameters
 T="--timeout 10000"	# hvsim's own bound on each request (ms)
 STALL=6			# s the daemon hangs between its read and its answer
 POOLS=/var/lib/hyperv
