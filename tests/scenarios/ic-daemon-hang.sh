@@ -190,7 +190,7 @@ fc_stall_write() {
 	check "[$dv] ... both late replies dropped (the WRITE's, the CANCEL's)" \
 		wait_secs 5 sh -c "[ \$(dmesg | grep -c 'FCopy: late daemon reply dropped') -ge $((lates + 2)) ]"
 	check_output "[$dv] ... strace held the second chunk's pwrite64 into $dst" \
-		"pwrite64\([0-9]+<$dst/[^>]*>, .*, 6144, 6144\) += 6144 \(DELAYED\)" \
+		"pwrite64\([0-9]+<$dst/[^>]*>[^,]*, .*, 6144, 6144\) += 6144 \(DELAYED\)" \
 		cat /tmp/strace.out
 	unstall
 	check "[$dv] the next copy works" hvsim fcopy $SRC/f6145 $dst small $T
