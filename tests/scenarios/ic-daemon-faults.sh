@@ -49,17 +49,8 @@ P=/sys/module/hv_utils/parameters
 T="--timeout 10000"	# hvsim's own bound on each request (ms)
 
 status_of() { sed -n 's/.* status=\(0x[0-9a-f]*\) .*/\1/p' <<<"$1" | tail -n 1; }
-count() { dmesg | grep -c -- "$1"; }
-since() { echo $(($(uptime_cs) - $1)); }	# centiseconds since $1
 # ok when $1 (cs) lies in [$2, $3] cs
-in_bound() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 
-# writer DIR WHY: DIR.done appears once its write and sync finished (a
-# writer on a frozen fs sleeps uninterruptibly: in the background)
-writer() {
-	rm -f "$1.done"
-	(echo "written while $2" >"$1/f" && sync && touch "$1.done") &
-}
 frozen_now() { sleep 1; [ ! -e /mnt/ext4.done ]; }
 
 vss_start() {
@@ -70,7 +61,6 @@ vss_start() {
 	vss_pid=$!
 	sleep 1	# it registers
 }
-stop_pid() { kill -"${2:-TERM}" "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 
 vss_absent() {
 	local t out
@@ -207,15 +197,6 @@ vss_freeze_fails() {
 	umount /mnt/nofreeze
 }
 
-fc_start() {
-	case $1 in
-	ours) hv_fcopy_daemon -n >>/tmp/fcopyd.log 2>&1 & ;;
-	named) hv_fcopy_daemon -n --no-tmpfile >>/tmp/fcopyd.log 2>&1 & ;;
-	debian) "$(debian_daemon fcopy)" -n >>/tmp/fcopyd.log 2>&1 & ;;
-	esac
-	fc_pid=$!
-	sleep 1
-}
 fc_variants() {
 	hv_daemon_variants fcopy | sed 's/^ours/ours named/'
 }

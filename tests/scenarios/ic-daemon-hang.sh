@@ -45,12 +45,8 @@ STALL=6			# s the daemon hangs between its read and its answer
 POOLS=/var/lib/hyperv
 
 status_of() { sed -n 's/.* status=\(0x[0-9a-f]*\) .*/\1/p' <<<"$1" | tail -n 1; }
-count() { dmesg | grep -c -- "$1"; }
-since() { echo $(($(uptime_cs) - $1)); }	# centiseconds since $1
-in_bound() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 # ic_field CLASS NAME: one counter of `hvsim ic status CLASS`
 ic_field() { hvsim ic status "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }
-stop_pid() { kill -"${2:-TERM}" "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 
 # stall PID SYSCALL WHEN enter|exit: strace attaches to PID and holds the
 # WHEN-th SYSCALL it makes from now on for $STALL s, on the way into the
@@ -66,12 +62,6 @@ unstall() { stop_pid "$stall_pid"; }
 # held PID: PID sits in strace's hold (ptrace stop)
 held() { grep -q '^State:[[:space:]]*t' /proc/"$1"/status; }
 
-# writer DIR WHY: DIR.done appears once its write and sync finished (a
-# writer on a frozen fs sleeps uninterruptibly: in the background)
-writer() {
-	rm -f "$1.done"
-	(echo "written while $2" >"$1/f" && sync && touch "$1.done") &
-}
 frozen_now() { sleep 1; [ ! -e /mnt/ext4.done ]; }
 
 vss_start() {
@@ -148,15 +138,6 @@ vss_stall_thaw() {
 	stop_pid $vss_pid
 }
 
-fc_start() {
-	case $1 in
-	ours) hv_fcopy_daemon -n >>/tmp/fcopyd.log 2>&1 & ;;
-	named) hv_fcopy_daemon -n --no-tmpfile >>/tmp/fcopyd.log 2>&1 & ;;
-	debian) "$(debian_daemon fcopy)" -n >>/tmp/fcopyd.log 2>&1 & ;;
-	esac
-	fc_pid=$!
-	sleep 1
-}
 holds_file_in() { ls -l /proc/"$1"/fd 2>/dev/null | grep -q -- "-> $2/"; }
 
 # the daemon hangs in the write of a chunk

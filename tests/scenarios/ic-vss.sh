@@ -31,14 +31,6 @@ start_daemon() {
 
 status_of() { sed -n 's/.* status=\(0x[0-9a-f]*\) .*/\1/p' <<<"$1"; }
 
-# Start a writer on directory $1: done-file $1.done appears when its write
-# and sync finished (a writer on a frozen fs sleeps uninterruptibly, so it
-# runs in the background rather than under timeout).
-writer() {
-	rm -f "$1.done"
-	(echo "written while $2" >"$1/f" && sync && touch "$1.done") &
-}
-
 run_vss() {
 	local kv=$1 dv=$2 out
 	diag "VSS with the $kv hv_utils and the $dv daemon"
