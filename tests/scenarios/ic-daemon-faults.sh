@@ -49,17 +49,8 @@ P=/sys/module/hv_utils/parameters
 T="--timeout 10000"	# hvsim's own bound on each request (ms)
 
 status_of() { sed -n 's/.* status=\(0x[0-9a-f]*\) .*/\1/p' <<<"$1" | tail -n 1; }
-count() { dmesg | grep -c -- "$1"; }
-since() { echo $(($(uptime_cs) - $1)); }	# centiseconds since $1
 # ok when $1 (cs) lies in [$2, $3] cs
-in_bound() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 
-# writer DIR WHY: DIR.done appears once its write and sync finished (a
-# writer on a frozen fs sleeps uninterruptibly: in the background)
-writer() {
-	rm -f "$1.done"
-	(echo "written while $2" >"$1/f" && sync && touch "$1.done") &
-}
 frozen_now() { sleep 1; [ ! -e /mnt/ext4.done ]; }
 
 vss_start() {
@@ -69,14 +60,6 @@ vss_start() {
 	esac
 	vss_pid=$!
 	sleep 1	# it registers
-}
-stop_pid() { kill -"${2:-TERM}" "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
-
-vss_variants() {
-	local list=
-	command -v hv_vss_daemon >/dev/null && list=ours
-	[ -n "$(debian_daemon vss)" ] && list="$list debian"
-	echo $list
 }
 
 vss_absent() {
@@ -214,20 +197,8 @@ vss_freeze_fails() {
 	umount /mnt/nofreeze
 }
 
-fc_start() {
-	case $1 in
-	ours) hv_fcopy_daemon -n >>/tmp/fcopyd.log 2>&1 & ;;
-	named) hv_fcopy_daemon -n --no-tmpfile >>/tmp/fcopyd.log 2>&1 & ;;
-	debian) "$(debian_daemon fcopy)" -n >>/tmp/fcopyd.log 2>&1 & ;;
-	esac
-	fc_pid=$!
-	sleep 1
-}
 fc_variants() {
-	local list=
-	command -v hv_fcopy_daemon >/dev/null && list="ours named"
-	[ -n "$(debian_daemon fcopy)" ] && list="$list debian"
-	echo $list
+	hv_daemon_variants fcopy | sed 's/^ours/ours named/'
 }
 answers() { hvsim ic status fcopy | sed -n 's/.* answers=\([0-9]*\) .*/\1/p'; }
 # start the 4 MiB copy into $1 in the background; return once 6 answers
@@ -365,7 +336,7 @@ else
 
 	diag "VSS"
 	vss_absent
-	for dv in $(vss_variants); do
+	for dv in $(hv_daemon_variants vss); do
 		vss_hung_freeze $dv
 		vss_hung_frozen $dv
 	done
@@ -375,7 +346,7 @@ else
 	else
 		skip "VSS cases of our daemon" "tools/hv has no hv_vss_daemon"
 	fi
-	for dv in $(vss_variants); do
+	for dv in $(hv_daemon_variants vss); do
 		vss_freeze_fails $dv
 	done
 

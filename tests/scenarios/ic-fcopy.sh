@@ -21,13 +21,6 @@
 # timeout: 600
 . /lib/hv-test.sh
 
-daemon_variants() {
-	local list=
-	[ -n "$(debian_daemon fcopy)" ] && list=debian
-	command -v hv_fcopy_daemon >/dev/null && list="$list ours"
-	echo $list
-}
-
 start_daemon() {
 	case $1 in
 	ours) hv_fcopy_daemon -n >/tmp/fcopyd.log 2>&1 & ;;
@@ -113,23 +106,7 @@ modprobe hv_hostsim
 fc=$(hvsim offer fcopy)
 check "the host offers an fcopy device (relid $fc)" test -n "$fc"
 check "our hv_vmbus loads" modprobe hv_vmbus
-ran=0
-for kv in distro ours; do
-	why=$(hv_utils_why_not $kv fcopy)
-	if [ -n "$why" ]; then
-		skip "fcopy with the $kv hv_utils" "$why"
-		continue
-	fi
-	dvs=$(daemon_variants)
-	[ -n "$dvs" ] || skip "fcopy with the $kv hv_utils" "no fcopy daemon in the guest"
-	for dv in $dvs; do
-		run_fcopy $kv $dv
-		ran=$((ran + 1))
-	done
-done
-command -v hv_fcopy_daemon >/dev/null ||
-	skip "fcopy with our daemon" "tools/hv has no hv_fcopy_daemon yet"
-diag "kernel-side x daemon combinations run: $ran"
+for_each_variant fcopy fcopy run_fcopy
 check "hv_vmbus unloads" modprobe -r hv_vmbus
 modprobe -r hv_hostsim
 done_testing

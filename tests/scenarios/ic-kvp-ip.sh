@@ -82,12 +82,6 @@ start_daemon() {
 	daemon_pid=$!
 }
 
-daemon_variants() {
-	local list=ours
-	[ -n "$(debian_daemon kvp)" ] && list="$list debian"
-	echo $list
-}
-
 # What `ip` shows of the link: sorted "ADDR/PLEN" of the global addresses.
 link_addrs() {
 	ip -o addr show dev $IF scope global | awk '{ print $4 }' | sort | tr '\n' ' '
@@ -221,19 +215,7 @@ modprobe hv_hostsim
 kvp=$(hvsim offer kvp)
 check "the host offers a KVP device (relid $kvp)" test -n "$kvp"
 check "our hv_vmbus loads" modprobe hv_vmbus
-ran=0
-for kv in distro ours; do
-	why=$(hv_utils_why_not $kv kvp)
-	if [ -n "$why" ]; then
-		skip "KVP IP operations with the $kv hv_utils" "$why"
-		continue
-	fi
-	for dv in $(daemon_variants); do
-		run_ip $kv $dv
-		ran=$((ran + 1))
-	done
-done
-diag "kernel-side x daemon combinations run: $ran"
+for_each_variant kvp "KVP IP operations" run_ip
 ip link del $IF 2>/dev/null
 check "hv_vmbus unloads" modprobe -r hv_vmbus
 modprobe -r hv_hostsim

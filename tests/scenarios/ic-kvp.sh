@@ -87,13 +87,6 @@ start_daemon() {
 	daemon_pid=$!
 }
 
-# The daemon variants: ours, and Debian's when the harness put it in.
-daemon_variants() {
-	local list=ours
-	[ -n "$(debian_daemon kvp)" ] && list="$list debian"
-	echo $list
-}
-
 run_kvp() {
 	local kv=$1 dv=$2 out t key255 key256 key257 i n
 	diag "KVP with the $kv hv_utils and the $dv daemon"
@@ -224,19 +217,7 @@ modprobe hv_hostsim
 kvp=$(hvsim offer kvp)
 check "the host offers a KVP device (relid $kvp)" test -n "$kvp"
 check "our hv_vmbus loads" modprobe hv_vmbus
-ran=0
-for kv in distro ours; do
-	why=$(hv_utils_why_not $kv kvp)
-	if [ -n "$why" ]; then
-		skip "KVP with the $kv hv_utils" "$why"
-		continue
-	fi
-	for dv in $(daemon_variants); do
-		run_kvp $kv $dv
-		ran=$((ran + 1))
-	done
-done
-diag "kernel-side x daemon combinations run: $ran"
+for_each_variant kvp KVP run_kvp
 check "hv_vmbus unloads" modprobe -r hv_vmbus
 modprobe -r hv_hostsim
 done_testing

@@ -21,14 +21,6 @@
 # timeout: 600
 . /lib/hv-test.sh
 
-# The daemon variants: Debian's when the harness put it in, ours when built.
-daemon_variants() {
-	local list=
-	[ -n "$(debian_daemon vss)" ] && list=debian
-	command -v hv_vss_daemon >/dev/null && list="$list ours"
-	echo $list
-}
-
 start_daemon() {
 	case $1 in
 	ours) hv_vss_daemon -n >/tmp/vssd.log 2>&1 & ;;
@@ -38,14 +30,6 @@ start_daemon() {
 }
 
 status_of() { sed -n 's/.* status=\(0x[0-9a-f]*\) .*/\1/p' <<<"$1"; }
-
-# Start a writer on directory $1: done-file $1.done appears when its write
-# and sync finished (a writer on a frozen fs sleeps uninterruptibly, so it
-# runs in the background rather than under timeout).
-writer() {
-	rm -f "$1.done"
-	(echo "written while $2" >"$1/f" && sync && touch "$1.done") &
-}
 
 run_vss() {
 	local kv=$1 dv=$2 out
@@ -152,23 +136,7 @@ modprobe hv_hostsim
 vss=$(hvsim offer vss)
 check "the host offers a VSS device (relid $vss)" test -n "$vss"
 check "our hv_vmbus loads" modprobe hv_vmbus
-ran=0
-for kv in distro ours; do
-	why=$(hv_utils_why_not $kv vss)
-	if [ -n "$why" ]; then
-		skip "VSS with the $kv hv_utils" "$why"
-		continue
-	fi
-	dvs=$(daemon_variants)
-	[ -n "$dvs" ] || skip "VSS with the $kv hv_utils" "no VSS daemon in the guest"
-	for dv in $dvs; do
-		run_vss $kv $dv
-		ran=$((ran + 1))
-	done
-done
-command -v hv_vss_daemon >/dev/null ||
-	skip "VSS with our daemon" "tools/hv has no hv_vss_daemon yet"
-diag "kernel-side x daemon combinations run: $ran"
+for_each_variant vss VSS run_vss
 umount /mnt/ext4 /mnt/ro
 [ -n "$vfat" ] || umount /mnt/vfat
 check "hv_vmbus unloads" modprobe -r hv_vmbus

@@ -293,6 +293,10 @@ add_binary() {
 	fi
 	copy_libs "$path"
 }
+# Host binaries a fresh machine may not have: their Debian packages.
+case " $(header_all binaries) " in
+*" strace "*) hv_need_host_packages strace ;;
+esac
 # (the Debian image has its own, of its own suite)
 [ "$guest" = debian ] || for b in bash $(header_all binaries); do add_binary "$b"; done
 

@@ -102,6 +102,23 @@ active() { systemctl is-active --quiet "$1"; }
 not_active() { ! systemctl is-active --quiet "$1"; }
 show() { systemctl show -p "$2" --value "$1"; }
 
+# Timing and the kernel log, for bounded waits asserted:
+#   since T          centiseconds since T (an uptime_cs reading)
+#   in_bound N LO HI true when LO <= N <= HI
+#   count PATTERN    how many kernel log lines hold PATTERN (fixed start)
+since() { echo $(($(uptime_cs) - $1)); }
+in_bound() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+count() { dmesg | grep -c -- "$1"; }
+# stop_pid PID [SIGNAL]: signal PID (TERM unless said), reap it
+stop_pid() { kill -"${2:-TERM}" "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+# writer DIR WHY: DIR.done appears once "written while WHY" is in DIR/f and
+# synced (a writer on a frozen fs sleeps uninterruptibly, so it runs in the
+# background, not under a timeout)
+writer() {
+	rm -f "$1.done"
+	(echo "written while $2" >"$1/f" && sync && touch "$1.done") &
+}
+
 # The guest's uptime in hundredths of a second.
 uptime_cs() {
 	local up
@@ -221,6 +238,59 @@ debian_daemon() {
 	[ "$HV_TARGET" = bullseye ] && suite=bullseye
 	[ -x /usr/lib/hv-debian/$suite/usr/sbin/hv_$1_daemon ] &&
 		echo /usr/lib/hv-debian/$suite/usr/sbin/hv_$1_daemon
+}
+
+# The daemons of service $1 (kvp, vss, fcopy) in the guest, on one line:
+# "ours" when tools/hv's hv_$1_daemon is there, "debian" when Debian's is.
+hv_daemon_variants() {
+	local list=
+	command -v "hv_$1_daemon" >/dev/null && list=ours
+	[ -n "$(debian_daemon "$1")" ] && list="$list debian"
+	echo $list
+}
+
+# for_each_variant SERVICE LABEL FUNCTION: call FUNCTION KV DV for every
+# kernel side KV (distro, ours) that can serve SERVICE and every daemon DV
+# of hv_daemon_variants, in that order. The skips are all here: a kernel
+# side that cannot serve (sid, debug, no such module or class: "LABEL with
+# the KV hv_utils" and hv_utils_why_not's reason), no daemon at all, our
+# daemon not built ("LABEL with our daemon"). Ends with a diag of the
+# number of pairs run, also left in HV_VARIANTS_RAN.
+for_each_variant() {
+	local svc=$1 label=$2 fn=$3 kv dv dvs why
+	HV_VARIANTS_RAN=0
+	dvs=$(hv_daemon_variants "$svc")
+	for kv in distro ours; do
+		why=$(hv_utils_why_not $kv "$svc")
+		if [ -n "$why" ]; then
+			skip "$label with the $kv hv_utils" "$why"
+			continue
+		fi
+		[ -n "$dvs" ] ||
+			skip "$label with the $kv hv_utils" "no $(echo "$svc" | tr a-z A-Z) daemon in the guest"
+		for dv in $dvs; do
+			"$fn" $kv $dv
+			HV_VARIANTS_RAN=$((HV_VARIANTS_RAN + 1))
+		done
+	done
+	case " $dvs " in
+	*" ours "*) ;;
+	*) skip "$label with our daemon" "tools/hv has no hv_${svc}_daemon" ;;
+	esac
+	diag "kernel-side x daemon combinations run: $HV_VARIANTS_RAN"
+}
+
+# fc_start ours|named|debian: start an fcopy daemon (ours; ours with
+# --no-tmpfile; Debian's) in the background, logging to /tmp/fcopyd.log,
+# its pid in fc_pid; returns 1 s later, once it registered.
+fc_start() {
+	case $1 in
+	ours) hv_fcopy_daemon -n >>/tmp/fcopyd.log 2>&1 & ;;
+	named) hv_fcopy_daemon -n --no-tmpfile >>/tmp/fcopyd.log 2>&1 & ;;
+	debian) "$(debian_daemon fcopy)" -n >>/tmp/fcopyd.log 2>&1 & ;;
+	esac
+	fc_pid=$!
+	sleep 1
 }
 
 # Unload whichever hv_utils is loaded (the distro's was loaded by file).
