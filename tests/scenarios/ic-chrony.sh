@@ -13,10 +13,13 @@
 # step); with the host 50 ppm fast and sending a SAMPLE every second,
 # chronyd (refclock PHC /dev/ptp_hyperv poll 0 dpoll -2, no other source)
 # selects the PHC, learns the host's rate (frequency within 5 ppm of 50 ppm
-# slow) and holds the system clock within $bound_us us of the host's (the
+# slow; chronyc is polled until it has, no fixed settling time) and holds the system clock within $bound_us us of the host's (the
 # simulator's clock, and the PHC by phc-offset); a host sample 2 s ahead
 # is stepped to by chrony itself (makestep 1 -1), and the host's samples
-# back at +0 are stepped back to, within the bound again. The accuracy reached is printed as diagnostics.
+# back at +0 are stepped back to, within the bound again. The accuracy
+# reached is printed as diagnostics. On every matrix kernel: bullseye's
+# image (chrony 4.0), bookworm's (4.3), trixie's (4.6) under trixie's and
+# sid's kernels.
 # guest: debian
 # kernels: bullseye bookworm trixie sid
 # modules: hv_utils?
