@@ -321,9 +321,10 @@ tool_dirs="tools/hv tests/hostsim/cli tests/hvsock tests/ptp tests/ic tests/daem
 tool_top=
 if [ "$guest" = debian ]; then
 	image_libc=$(dpkg-query --admindir="$HV_ROOTS/$image_suite/var/lib/dpkg" \
-		-W -f='${Version}' libc6 2>/dev/null) || image_libc=
+		-W -f='${Version}' libc6 2>/dev/null) ||
+		fail "no $image_suite build root to tell its libc's version (tests/matrix/buildroot.sh $image_suite)"
 	host_libc=$(dpkg-query -W -f='${Version}' libc6)
-	if [ -n "$image_libc" ] && dpkg --compare-versions "$image_libc" lt "$host_libc"; then
+	if dpkg --compare-versions "$image_libc" lt "$host_libc"; then
 		diag_line="# $kernel/${snames[0]}: tools built in a $image_suite root (libc $image_libc, the host's $host_libc)"
 		tool_top=$("$HV_TOP/tests/vm/tools-root.sh" "$image_suite" $tool_dirs 2>"$work/tools-root.log") ||
 			fail "cannot build the tools for $image_suite: $(tail -5 "$work/tools-root.log")"
