@@ -65,7 +65,10 @@
 #                          kernel's modules the scenario lists, ours under
 #                          updates/dkms (depmod run), tools/hv's
 #                          `make install` (daemons, scripts, man pages,
-#                          systemd units, udev rules), the tools it lists,
+#                          systemd units, udev rules), the tools it lists
+#                          (both built in a root of the image's suite
+#                          where its libc is older than the host's:
+#                          tests/vm/tools-root.sh, for bullseye's image),
 #                          the scenario and /lib/hv-test.sh; then systemd
 #                          boots and hv-test.service runs the scenario
 #                          once multi-user.target is reached, with the same
