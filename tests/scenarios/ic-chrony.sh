@@ -127,6 +127,7 @@ EOF
 rm -f /var/lib/chrony/chrony.drift
 check "time drift $freq_ppm" hvsim time drift $freq_ppm
 check "time auto 1000: a SAMPLE every second" hvsim time auto 1000
+diag "at $SECONDS s: chrony starts"
 check "systemctl start chrony" systemctl start chrony
 t0=$(date +%s)
 HV_WAIT_S=60 check "chronyd selects the PHC (#* PHC0) within 60 s" wait_for selected
@@ -164,6 +165,7 @@ check "chrony learned the host's rate: frequency $f ppm, want -$freq_ppm +- 5" \
 	near "$f" -$freq_ppm 5
 # the accuracy: 20 readings half a second apart (10 of the host's samples)
 # of the simulator's clock
+diag "at $SECONDS s: the accuracy readings"
 max=0 sum=0 n=20 list= wins=
 for i in $(seq $n); do
 	read -r off win <<<"$(host_offset)"
@@ -184,6 +186,7 @@ diag "PHC - REALTIME (phc-offset): $p us; chronyc: system time $(tracking 'Syste
 check "the PHC agrees: |PHC - REALTIME| <= $bound_us us ($p us)" test "${p#-}" -le $bound_us
 
 # --- a host sample 2 s ahead: makestep ---
+diag "at $SECONDS s: the 2 s step"
 check "time auto off" hvsim time auto off
 steps() { journalctl -b -u chrony --no-pager -o cat | grep -c 'System clock was stepped'; }
 n0=$(steps)
@@ -228,6 +231,7 @@ sleep 10
 d=$(guest_minus_host_us)
 check "and holds it: |guest - host| <= $bound_us us 10 s later ($d us)" test "${d#-}" -le $bound_us
 
+diag "at $SECONDS s: done with chrony"
 check "systemctl stop chrony" systemctl stop chrony
 hvsim time auto off >/dev/null
 hvsim time drift 0 >/dev/null
