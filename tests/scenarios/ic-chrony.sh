@@ -31,16 +31,17 @@ bound_us=500		# |guest - host| allowed once chrony has locked (70 us measured)
 freq_ppm=50		# the host's drift
 settle_s=180		# longest wait for chrony to converge on the PHC
 
-# host_offset: "OFFSET_NS WINDOW_NS", the host's clock minus CLOCK_REALTIME
-# (host-clock-offset: the simulator's clock read between two reads of
-# CLOCK_REALTIME, the narrowest of 5)
+# host_offset: "OFFSET_NS WINDOW_NS AT_NS", the host's clock minus
+# CLOCK_REALTIME (host-clock-offset: the simulator's clock read between two
+# reads of CLOCK_REALTIME, the narrowest of 5), and CLOCK_REALTIME then
 host_offset() {
-	host-clock-offset -n 5 | sed -n 's/^offset_ns=\([-0-9]*\) window_ns=\([0-9]*\)$/\1 \2/p'
+	host-clock-offset -n 5 |
+		sed -n 's/^offset_ns=\([-0-9]*\) window_ns=\([0-9]*\) at_ns=\([0-9]*\)$/\1 \2 \3/p'
 }
 # guest_minus_host_us: CLOCK_REALTIME minus the host's clock, in us
 guest_minus_host_us() {
-	local off win
-	read -r off win <<<"$(host_offset)"
+	local off win at
+	read -r off win at <<<"$(host_offset)"
 	echo $((-off / 1000))
 }
 # within_us BOUND: |guest - host| <= BOUND us; prints it
@@ -51,7 +52,14 @@ within_us() {
 	[ "${d#-}" -le "$1" ]
 }
 # host_ahead_ms: the host's clock minus CLOCK_REALTIME in ms
-host_ahead_ms() { local off win; read -r off win <<<"$(host_offset)"; echo $((off / 1000000)); }
+host_ahead_ms() { local off win at; read -r off win at <<<"$(host_offset)"; echo $((off / 1000000)); }
+# host_ahead_at: "AHEAD_MS AT_MS", host_ahead_ms and the guest's
+# CLOCK_REALTIME when the host's clock was read, in ms
+host_ahead_at() {
+	local off win at
+	read -r off win at <<<"$(host_offset)"
+	echo "$((off / 1000000)) $((at / 1000000))"
+}
 between() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 # phc_us: the hyperv PHC minus CLOCK_REALTIME (phc-offset), in us
 phc_us() {
@@ -85,14 +93,17 @@ check_fails "ic drift 600000, past the CLI, is refused by the module" \
 check_output "time drift shows 0 at the start" '^host_clock drift_ppm=0$' hvsim time drift
 check_output "time drift 500000: the host's clock runs 1.5 times as fast" \
 	'^host_clock drift_ppm=500000$' hvsim time drift 500000
-a0=$(host_ahead_ms) r0=${EPOCHREALTIME/./}
+# (the guest's clock is taken when each host reading was made, by
+# host-clock-offset itself: a time taken around the call is off by as much
+# as the call takes, 100 ms and more under load)
+read -r a0 r0 <<<"$(host_ahead_at)"
 sleep 2
-a1=$(host_ahead_ms) r1=${EPOCHREALTIME/./}
+read -r a1 r1 <<<"$(host_ahead_at)"
 hvsim time drift 0 >/dev/null
 # it gains half the time elapsed on the guest's clock (more than 2 s
 # under TCG), +- 5 %
-want=$(((r1 - r0) / 2000))
-check "... it gained $((a1 - a0)) ms while the guest's clock went $(((r1 - r0) / 1000)) ms: half (+- 5 %)" \
+want=$(((r1 - r0) / 2))
+check "... it gained $((a1 - a0)) ms while the guest's clock went $((r1 - r0)) ms: half (+- 5 %)" \
 	between $((a1 - a0)) $((want * 95 / 100)) $((want * 105 / 100))
 a2=$(host_ahead_ms)
 sleep 2
@@ -168,7 +179,7 @@ check "chrony learned the host's rate: frequency $f ppm, want -$freq_ppm +- 5" \
 diag "at $SECONDS s: the accuracy readings"
 max=0 sum=0 n=20 list= wins=
 for i in $(seq $n); do
-	read -r off win <<<"$(host_offset)"
+	read -r off win at <<<"$(host_offset)"
 	d=$((-off / 1000))
 	list="$list $d"
 	wins="$wins $((win / 1000))"
