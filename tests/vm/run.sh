@@ -186,7 +186,12 @@ fail() { echo "not ok - $kernel/${snames[0]}: $*"; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/hv-vm.XXXXXX")
 root=$work/root
 logdir=$HV_TOP/build/vm-logs
-cleanup() { [ $keep = 1 ] || rm -rf "$work"; }
+tool_top=
+# (tool_top: this boot's own tree in a tools root, see below)
+cleanup() {
+	[ $keep = 1 ] || rm -rf "$work"
+	[ -z "$tool_top" ] || rm -rf "$tool_top"
+}
 trap cleanup EXIT
 
 # ---- initramfs ----------------------------------------------------------
@@ -320,8 +325,9 @@ tool_dirs="tools/hv tests/hostsim/cli tests/hvsock tests/ptp tests/ic tests/daem
 # A Debian image whose libc is older than the host's (bullseye's 2.31 on a
 # bookworm host) cannot run what the host links: its tools are built in a
 # root of the image's suite instead (tests/vm/tools-root.sh), tools/hv's
-# `make install` included. tool_top: the tree the tools are taken from.
-tool_top=
+# `make install` included, in a tree of this boot's own (two boots may
+# run side by side: neither must clean or rebuild what the other copies),
+# removed at exit. tool_top: that tree, empty when the host builds.
 if [ "$guest" = debian ]; then
 	image_libc=$(dpkg-query --admindir="$HV_ROOTS/$image_suite/var/lib/dpkg" \
 		-W -f='${Version}' libc6 2>/dev/null) ||
@@ -329,7 +335,8 @@ if [ "$guest" = debian ]; then
 	host_libc=$(dpkg-query -W -f='${Version}' libc6)
 	if dpkg --compare-versions "$image_libc" lt "$host_libc"; then
 		diag_line="# $kernel/${snames[0]}: tools built in a $image_suite root (libc $image_libc, the host's $host_libc)"
-		tool_top=$("$HV_TOP/tests/vm/tools-root.sh" "$image_suite" $tool_dirs 2>"$work/tools-root.log") ||
+		tool_top=$(HV_STAGE=$HV_STAGE.tools.$$ "$HV_TOP/tests/vm/tools-root.sh" "$image_suite" \
+			$tool_dirs 2>"$work/tools-root.log") ||
 			fail "cannot build the tools for $image_suite: $(tail -5 "$work/tools-root.log")"
 		echo "$diag_line"
 	fi
