@@ -12,8 +12,9 @@
  * Reads CLOCK_REALTIME, the file (one read()), CLOCK_REALTIME again,
  * SAMPLES times (default 5), and prints the sample with the narrowest
  * window:
- *   offset_ns=HOST-REALTIME window_ns=W
- * (against the middle of the window). Exits 1 when the file cannot be read
+ *   offset_ns=HOST-REALTIME window_ns=W at_ns=REALTIME
+ * (against the middle of the window, AT: that middle, in ns since 1970:
+ * when the host's clock was read, on the guest's clock). Exits 1 when the file cannot be read
  * or has no host_time, 2 on bad usage.
  */
 #include <errno.h>
@@ -56,7 +57,7 @@ static int64_t host_time_ns(const char *buf)
 int main(int argc, char **argv)
 {
 	const char *file = "/sys/kernel/debug/hv_hostsim/ic_config";
-	int64_t best_off = 0, best_win = INT64_MAX, win, host;
+	int64_t best_off = 0, best_at = 0, best_win = INT64_MAX, win, host;
 	static char buf[1 << 16];
 	struct timespec a, b;
 	long samples = 5, i;
@@ -102,9 +103,11 @@ int main(int argc, char **argv)
 		win = ns_of(&b) - ns_of(&a);
 		if (win < best_win) {
 			best_win = win;
-			best_off = host - (ns_of(&a) + win / 2);
+			best_at = ns_of(&a) + win / 2;
+			best_off = host - best_at;
 		}
 	}
-	printf("offset_ns=%lld window_ns=%lld\n", (long long)best_off, (long long)best_win);
+	printf("offset_ns=%lld window_ns=%lld at_ns=%lld\n", (long long)best_off,
+	       (long long)best_win, (long long)best_at);
 	return 0;
 }

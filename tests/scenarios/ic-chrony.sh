@@ -13,12 +13,15 @@
 # step); with the host 50 ppm fast and sending a SAMPLE every second,
 # chronyd (refclock PHC /dev/ptp_hyperv poll 0 dpoll -2, no other source)
 # selects the PHC, learns the host's rate (frequency within 5 ppm of 50 ppm
-# slow) and holds the system clock within $bound_us us of the host's (the
+# slow; chronyc is polled until it has, no fixed settling time) and holds the system clock within $bound_us us of the host's (the
 # simulator's clock, and the PHC by phc-offset); a host sample 2 s ahead
 # is stepped to by chrony itself (makestep 1 -1), and the host's samples
-# back at +0 are stepped back to, within the bound again. The accuracy reached is printed as diagnostics.
+# back at +0 are stepped back to, within the bound again. The accuracy
+# reached is printed as diagnostics. On every matrix kernel: bullseye's
+# image (chrony 4.0), bookworm's (4.3), trixie's (4.6) under trixie's and
+# sid's kernels.
 # guest: debian
-# kernels: bookworm trixie
+# kernels: bullseye bookworm trixie sid
 # modules: hv_utils?
 # tools: hvsim phc-offset host-clock-offset
 # timeout: 900
@@ -26,18 +29,19 @@
 
 bound_us=500		# |guest - host| allowed once chrony has locked (70 us measured)
 freq_ppm=50		# the host's drift
-settle_s=60		# seconds of chrony on the PHC before the measurement
+settle_s=180		# longest wait for chrony to converge on the PHC
 
-# host_offset: "OFFSET_NS WINDOW_NS", the host's clock minus CLOCK_REALTIME
-# (host-clock-offset: the simulator's clock read between two reads of
-# CLOCK_REALTIME, the narrowest of 5)
+# host_offset: "OFFSET_NS WINDOW_NS AT_NS", the host's clock minus
+# CLOCK_REALTIME (host-clock-offset: the simulator's clock read between two
+# reads of CLOCK_REALTIME, the narrowest of 5), and CLOCK_REALTIME then
 host_offset() {
-	host-clock-offset -n 5 | sed -n 's/^offset_ns=\([-0-9]*\) window_ns=\([0-9]*\)$/\1 \2/p'
+	host-clock-offset -n 5 |
+		sed -n 's/^offset_ns=\([-0-9]*\) window_ns=\([0-9]*\) at_ns=\([0-9]*\)$/\1 \2 \3/p'
 }
 # guest_minus_host_us: CLOCK_REALTIME minus the host's clock, in us
 guest_minus_host_us() {
-	local off win
-	read -r off win <<<"$(host_offset)"
+	local off win at
+	read -r off win at <<<"$(host_offset)"
 	echo $((-off / 1000))
 }
 # within_us BOUND: |guest - host| <= BOUND us; prints it
@@ -48,7 +52,14 @@ within_us() {
 	[ "${d#-}" -le "$1" ]
 }
 # host_ahead_ms: the host's clock minus CLOCK_REALTIME in ms
-host_ahead_ms() { local off win; read -r off win <<<"$(host_offset)"; echo $((off / 1000000)); }
+host_ahead_ms() { local off win at; read -r off win at <<<"$(host_offset)"; echo $((off / 1000000)); }
+# host_ahead_at: "AHEAD_MS AT_MS", host_ahead_ms and the guest's
+# CLOCK_REALTIME when the host's clock was read, in ms
+host_ahead_at() {
+	local off win at
+	read -r off win at <<<"$(host_offset)"
+	echo "$((off / 1000000)) $((at / 1000000))"
+}
 between() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 # phc_us: the hyperv PHC minus CLOCK_REALTIME (phc-offset), in us
 phc_us() {
@@ -82,14 +93,17 @@ check_fails "ic drift 600000, past the CLI, is refused by the module" \
 check_output "time drift shows 0 at the start" '^host_clock drift_ppm=0$' hvsim time drift
 check_output "time drift 500000: the host's clock runs 1.5 times as fast" \
 	'^host_clock drift_ppm=500000$' hvsim time drift 500000
-a0=$(host_ahead_ms) r0=${EPOCHREALTIME/./}
+# (the guest's clock is taken when each host reading was made, by
+# host-clock-offset itself: a time taken around the call is off by as much
+# as the call takes, 100 ms and more under load)
+read -r a0 r0 <<<"$(host_ahead_at)"
 sleep 2
-a1=$(host_ahead_ms) r1=${EPOCHREALTIME/./}
+read -r a1 r1 <<<"$(host_ahead_at)"
 hvsim time drift 0 >/dev/null
 # it gains half the time elapsed on the guest's clock (more than 2 s
 # under TCG), +- 5 %
-want=$(((r1 - r0) / 2000))
-check "... it gained $((a1 - a0)) ms while the guest's clock went $(((r1 - r0) / 1000)) ms: half (+- 5 %)" \
+want=$(((r1 - r0) / 2))
+check "... it gained $((a1 - a0)) ms while the guest's clock went $((r1 - r0)) ms: half (+- 5 %)" \
 	between $((a1 - a0)) $((want * 95 / 100)) $((want * 105 / 100))
 a2=$(host_ahead_ms)
 sleep 2
@@ -124,34 +138,56 @@ EOF
 rm -f /var/lib/chrony/chrony.drift
 check "time drift $freq_ppm" hvsim time drift $freq_ppm
 check "time auto 1000: a SAMPLE every second" hvsim time auto 1000
+diag "at $SECONDS s: chrony starts"
 check "systemctl start chrony" systemctl start chrony
 t0=$(date +%s)
 HV_WAIT_S=60 check "chronyd selects the PHC (#* PHC0) within 60 s" wait_for selected
 diag "selected after $(($(date +%s) - t0)) s"
 chronyc -n sources | sed 's/^/# /'
-diag "letting chrony settle for $settle_s s"
-sleep $settle_s
+# Instead of a fixed settling time, chrony is polled until it has
+# converged: the frequency within half the tolerance (2.5 ppm) of the
+# host's rate and the system clock within a fifth of the bound of chrony's
+# estimate of the PHC, at 3 polls in a row a second apart (a lone reading
+# in range may be a regression passing through). The checks below judge
+# it afterwards, with the whole 5 ppm, and the offsets against the
+# simulator's clock, not chrony's word. Up to $settle_s s (under load it
+# was seen to need more than 60).
+rate_learned() { near "$(freq_signed)" -$freq_ppm 2.5; }
+# tracking_us: chrony's System time (its offset from the PHC) in us
+tracking_us() {
+	tracking 'System time' | awk '{ v = $1 * 1e6; if ($3 == "slow") v = -v; printf "%d\n", v }'
+}
+converged() {
+	local t
+	t=$(tracking_us)
+	rate_learned && [ -n "$t" ] && [ "${t#-}" -le $((bound_us / 5)) ]
+}
+t0=$(date +%s)
+in_row=0
+until [ $in_row -ge 3 ] || [ $(($(date +%s) - t0)) -ge $settle_s ]; do
+	if converged; then in_row=$((in_row + 1)); else in_row=0; fi
+	sleep 1
+done
+diag "chrony converged after $(($(date +%s) - t0)) s ($in_row polls in a row in range)"
 chronyc -n tracking | sed 's/^/# /'
 check "chrony still has the PHC selected" selected
-# under load chrony may need longer than the settling time to converge:
-# give it up to 120 s more, then judge
-rate_learned() { near "$(freq_signed)" -$freq_ppm 5; }
-HV_WAIT_S=120 wait_for rate_learned
 f=$(freq_signed)
 check "chrony learned the host's rate: frequency $f ppm, want -$freq_ppm +- 5" \
 	near "$f" -$freq_ppm 5
-# the accuracy: 20 readings a second apart of the simulator's clock
+# the accuracy: 20 readings half a second apart (10 of the host's samples)
+# of the simulator's clock
+diag "at $SECONDS s: the accuracy readings"
 max=0 sum=0 n=20 list= wins=
 for i in $(seq $n); do
-	read -r off win <<<"$(host_offset)"
+	read -r off win at <<<"$(host_offset)"
 	d=$((-off / 1000))
 	list="$list $d"
 	wins="$wins $((win / 1000))"
 	sum=$((sum + d))
 	[ "${d#-}" -gt "$max" ] && max=${d#-}
-	sleep 1
+	sleep 0.5
 done
-diag "guest - host (us), $n readings 1 s apart:$list"
+diag "guest - host (us), $n readings 0.5 s apart:$list"
 diag "their read windows (us):$wins"
 diag "mean $((sum / n)) us, max |guest - host| $max us"
 check "|guest - host| <= $bound_us us at each of the $n readings ($max us)" \
@@ -161,6 +197,7 @@ diag "PHC - REALTIME (phc-offset): $p us; chronyc: system time $(tracking 'Syste
 check "the PHC agrees: |PHC - REALTIME| <= $bound_us us ($p us)" test "${p#-}" -le $bound_us
 
 # --- a host sample 2 s ahead: makestep ---
+diag "at $SECONDS s: the 2 s step"
 check "time auto off" hvsim time auto off
 steps() { journalctl -b -u chrony --no-pager -o cat | grep -c 'System clock was stepped'; }
 n0=$(steps)
@@ -205,6 +242,7 @@ sleep 10
 d=$(guest_minus_host_us)
 check "and holds it: |guest - host| <= $bound_us us 10 s later ($d us)" test "${d#-}" -le $bound_us
 
+diag "at $SECONDS s: done with chrony"
 check "systemctl stop chrony" systemctl stop chrony
 hvsim time auto off >/dev/null
 hvsim time drift 0 >/dev/null

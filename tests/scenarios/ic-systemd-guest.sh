@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Our daemons' systemd units and udev rules (tools/hv/systemd, tools/hv/udev,
 # installed by `make install`) in a full Debian guest booted with systemd:
-# the simulator offers a KVP device, the distro hv_utils on our hv_vmbus
-# creates /dev/vmbus/hv_kvp, and udev alone (60-hyperv-daemons.rules,
+# the simulator offers a KVP device, hv_utils on our hv_vmbus (the one udev
+# loads, else the distro's; ours where the distro's cannot load: sid, whose
+# VMBus is built in) creates /dev/vmbus/hv_kvp, and udev alone (60-hyperv-daemons.rules,
 # SYSTEMD_WANTS) starts hv-kvp-daemon.service, which writes its pools in
 # /var/lib/hyperv under the hardening of the unit (checked from the
 # process's own mount table and capability sets); systemctl stop and start
@@ -11,9 +12,12 @@
 # 65-ptp-hyperv (/dev/ptp_hyperv) and 62-hyperv-hibernate (the host's
 # hibernate request runs systemctl hibernate, which fails for want of swap)
 # do their jobs. The VSS and fcopy units get the same where their daemons
-# are built.
+# are built. systemd-analyze verify and PID 1's journal show no unknown key
+# in our units (a directive this systemd would ignore), on systemd 247
+# (bullseye), 252 (bookworm) and 257 (trixie's image, also under sid's
+# kernel) alike.
 # guest: debian
-# kernels: bookworm trixie
+# kernels: bullseye bookworm trixie sid
 # modules: hv_utils?
 # tools: hvsim
 # timeout: 600
@@ -49,14 +53,46 @@ for d in vss fcopy; do
 		check "make install left its unit out" test ! -e $units/hv-$d-daemon.service
 	fi
 done
+# A directive this systemd does not know is ignored with a warning (the
+# hardening it stood for then silently missing): none in our units, by
+# systemd-analyze verify, and in PID 1's journal once they ran (at the
+# end). The same
+# search must find the key of a unit made to have one.
+unknown_re='Unknown (key|lvalue|section)'
+# unknown_keys FILE...: the "Unknown key" lines systemd-analyze verify
+# prints for the units (none: exit 0)
+unknown_keys() {
+	! systemd-analyze verify --man=no "$@" 2>&1 | grep -E "$unknown_re"
+}
+printf '[Service]\nExecStart=/bin/true\nHvNoSuchKey=yes\n' >/run/hv-bogus.service
+check_fails "the search finds the unknown key of a unit made to have one" \
+	unknown_keys /run/hv-bogus.service
+rm -f /run/hv-bogus.service
+ours=$(ls $units/hv-*-daemon.service)
+check "systemd-analyze verify: no unknown key in $(echo $ours | xargs -n1 basename | tr '\n' ' ')" \
+	unknown_keys $ours
 check "hv-kvp-daemon is not active before the device exists" not_active hv-kvp-daemon
 
+# The hv_utils that creates the nodes: the distro's where it can run on our
+# core; where it cannot (sid: VMBus built into vmlinux, our modules on
+# hv_vmbus_test.ko) ours, which is the same test of the units and rules
+# (our hv_utils, our daemon, its unit, the udev rules).
+v=distro
 why=$(hv_utils_why_not distro)
 if [ -n "$why" ]; then
-	skip "the units with the distro hv_utils" "$why"
+	v=ours
+	diag "the distro's hv_utils cannot be used ($why): the units run on OUR hv_utils"
+	why=$(hv_utils_why_not ours kvp)
+fi
+if [ -n "$why" ]; then
+	skip "the units on a hv_utils" "$why"
 	done_testing
 	exit
 fi
+# ours serves fcopy on every kernel with fcopy=chardev (Linux 6.10 moved the
+# distro's to UIO)
+param=
+[ $v = ours ] && modinfo -p "$(our_module hv_utils)" | grep -q '^fcopy:' && param=fcopy=chardev
 
 modprobe hv_hostsim
 kvp=$(hvsim offer kvp)
@@ -68,7 +104,8 @@ udevadm settle
 if grep -q '^hv_utils ' /proc/modules; then
 	diag "udev loaded hv_utils: $(modinfo -F filename hv_utils)"
 else
-	check "the distro's hv_utils loads on it" hv_utils_load distro
+	check "the $v hv_utils loads on it ${param:-}" hv_utils_load $v $param
+	diag "hv_utils: $(modinfo -F filename hv_utils)"
 fi
 check "hv_utils creates /dev/vmbus/hv_kvp" wait_for test -c /dev/vmbus/hv_kvp
 t0=$(date +%s.%N)
@@ -131,12 +168,12 @@ check "hv_utils unloads (nothing holds it)" rmmod hv_utils
 kvp=$(hvsim offer kvp)
 check "the host offers KVP again (relid $kvp)" test -n "$kvp"
 udevadm settle
-grep -q '^hv_utils ' /proc/modules || hv_utils_load distro
+grep -q '^hv_utils ' /proc/modules || hv_utils_load $v $param
 check "hv-kvp-daemon becomes active again within 10 s" wait_secs 10 active hv-kvp-daemon
 check "the new daemon registers" wait_for sh -c \
 	'test "$(journalctl -b -u hv-kvp-daemon | grep -c "KVP LIC Version: 3.1")" = 3'
 
-# VSS and fcopy: the distro hv_utils creates their nodes when offered.
+# VSS and fcopy: hv_utils creates their nodes when offered.
 for d in vss fcopy; do
 	if [ ! -x /usr/sbin/hv_${d}_daemon ]; then
 		skip "hv-$d-daemon.service starts by udev" "hv_${d}_daemon is not built yet"
@@ -171,9 +208,10 @@ check "the host offers shutdown (relid $sd)" test -n "$sd"
 wait_for sh -c "hvsim ic status $sd | grep -q ' state=ready '"
 journal() { journalctl -b --no-pager -o cat "$@"; }
 journal_has() { journal | grep -E -q -- "$1"; }
-# systemd 252's systemctl starts systemd-hibernate.service, which fails;
+# systemd 247's and 252's systemctl start systemd-hibernate.service (247
+# describes it as "Hibernate", 252 as "System Hibernate"), which fails;
 # 257's checks for swap itself and refuses, and udev logs its failure
-started='Starting (systemd-hibernate\.service|System Hibernate)'
+started='Starting (systemd-hibernate\.service|System Hibernate|Hibernate\.\.\.)'
 refused="Process '/bin/systemctl hibernate' failed"
 check_fails "nothing asked for hibernation before" journal_has "$started|$refused"
 out=$(hvsim shutdown --hibernate --timeout 10000 2>/dev/null)
@@ -197,4 +235,8 @@ check "the host rescinds the KVP device: the unit stops" wait_secs 10 not_active
 check "hv_utils unloads" rmmod hv_utils
 check "hv_vmbus unloads" modprobe -r hv_vmbus
 modprobe -r hv_hostsim
+check_output "PID 1 loaded our units (its journal names them)" 'hv-kvp-daemon\.service' \
+	journalctl -b _PID=1 --no-pager -o cat
+check_fails "PID 1's journal: no unknown key in our units since the boot" \
+	sh -c "journalctl -b _PID=1 --no-pager -o cat | grep -E 'hv-.*-daemon\.service.*($unknown_re)'"
 done_testing

@@ -15,7 +15,7 @@
 # (Every mounted file system is frozen by a backup, the root of the guest
 # included: nothing here writes to it while frozen.)
 # guest: debian
-# kernels: bookworm trixie
+# kernels: bullseye bookworm trixie sid
 # modules: brd? ext4? crc32c_generic? hv_utils?
 # tools: hvsim
 # timeout: 600

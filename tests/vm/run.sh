@@ -56,7 +56,8 @@
 #                          the busybox initramfs (boots alone; no disk:,
 #                          ends: or binaries: lines): the image of
 #                          tests/vm/debian-image.sh for the kernel's suite
-#                          (bookworm's for the debug kernel), cached,
+#                          (trixie's for sid, whose archive changes daily;
+#                          bookworm's for the debug kernel), cached,
 #                          booted as a QEMU snapshot (virtio /dev/vda; the
 #                          cached file never changes). A small initramfs
 #                          (tests/vm/guest/debian-init) mounts it and copies
@@ -64,7 +65,10 @@
 #                          kernel's modules the scenario lists, ours under
 #                          updates/dkms (depmod run), tools/hv's
 #                          `make install` (daemons, scripts, man pages,
-#                          systemd units, udev rules), the tools it lists,
+#                          systemd units, udev rules), the tools it lists
+#                          (both built in a root of the image's suite
+#                          where its libc is older than the host's:
+#                          tests/vm/tools-root.sh, for bullseye's image),
 #                          the scenario and /lib/hv-test.sh; then systemd
 #                          boots and hv-test.service runs the scenario
 #                          once multi-user.target is reached, with the same
@@ -182,7 +186,12 @@ fail() { echo "not ok - $kernel/${snames[0]}: $*"; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/hv-vm.XXXXXX")
 root=$work/root
 logdir=$HV_TOP/build/vm-logs
-cleanup() { [ $keep = 1 ] || rm -rf "$work"; }
+tool_top=
+# (tool_top: this boot's own tree in a tools root, see below)
+cleanup() {
+	[ $keep = 1 ] || rm -rf "$work"
+	[ -z "$tool_top" ] || rm -rf "$tool_top"
+}
 trap cleanup EXIT
 
 # ---- initramfs ----------------------------------------------------------
@@ -195,8 +204,18 @@ if [ "$guest" = debian ]; then
 	# debug kernel has none): it would freeze until the hard timeout
 	grep -q '^CONFIG_CGROUPS=y' "$kdir/config" ||
 		fail "this kernel has no CONFIG_CGROUPS: systemd cannot boot on it ('# guest: debian')"
-	image_suite=$kernel
-	case " $HV_SUITES " in *" $kernel "*) ;; *) image_suite=bookworm ;; esac
+	# The image: the kernel's own suite for the released ones (bullseye,
+	# bookworm, trixie); sid's kernel boots the trixie image, as the
+	# debug kernel boots bookworm's. A sid debootstrap is whatever the
+	# archive holds that day (half-migrated transitions, uninstallable
+	# packages): a new machine's first run could fail to build it for
+	# reasons that are not ours. The newest kernel on the newest stable
+	# userspace is also what a guest upgraded kernel-first looks like.
+	case $kernel in
+	bullseye|bookworm|trixie) image_suite=$kernel ;;
+	sid) image_suite=trixie ;;
+	*) image_suite=bookworm ;;
+	esac
 	image=$("$HV_TOP/tests/vm/debian-image.sh" --path "$image_suite") ||
 		fail "cannot build the Debian $image_suite image (tests/vm/debian-image.sh)"
 	root=$work/stage
@@ -307,16 +326,37 @@ esac
 # checker of the daemon-backed services (tests/ic) or the daemons' fake
 # kernel device (tests/daemons).
 tool_dirs="tools/hv tests/hostsim/cli tests/hvsock tests/ptp tests/ic tests/daemons"
+# A Debian image whose libc is older than the host's (bullseye's 2.31 on a
+# bookworm host) cannot run what the host links: its tools are built in a
+# root of the image's suite instead (tests/vm/tools-root.sh), tools/hv's
+# `make install` included, in a tree of this boot's own (two boots may
+# run side by side: neither must clean or rebuild what the other copies),
+# removed at exit. tool_top: that tree, empty when the host builds.
+if [ "$guest" = debian ]; then
+	image_libc=$(dpkg-query --admindir="$HV_ROOTS/$image_suite/var/lib/dpkg" \
+		-W -f='${Version}' libc6 2>/dev/null) ||
+		fail "no $image_suite build root to tell its libc's version (tests/matrix/buildroot.sh $image_suite)"
+	host_libc=$(dpkg-query -W -f='${Version}' libc6)
+	if dpkg --compare-versions "$image_libc" lt "$host_libc"; then
+		diag_line="# $kernel/${snames[0]}: tools built in a $image_suite root (libc $image_libc, the host's $host_libc)"
+		tool_top=$(HV_STAGE=$HV_STAGE.tools.$$ "$HV_TOP/tests/vm/tools-root.sh" "$image_suite" \
+			$tool_dirs 2>"$work/tools-root.log") ||
+			fail "cannot build the tools for $image_suite: $(tail -5 "$work/tools-root.log")"
+		echo "$diag_line"
+	fi
+fi
 add_tool() {
 	local dir bin=
 	# hv_kvp_daemon links with libnl-route-3
-	hv_need_host_packages libnl-3-dev libnl-route-3-dev
+	[ -n "$tool_top" ] || hv_need_host_packages libnl-3-dev libnl-route-3-dev
 	for dir in $tool_dirs; do
-		make -s -C "$HV_TOP/$dir" >"$work/tools.log" 2>&1 ||
+		[ -n "$tool_top" ] || make -s -C "$HV_TOP/$dir" >"$work/tools.log" 2>&1 ||
 			fail "cannot build $dir: $(tail -5 "$work/tools.log")"
-		[ -f "$HV_TOP/$dir/$1" ] && [ -x "$HV_TOP/$dir/$1" ] &&
-			bin=$HV_TOP/$dir/$1 && break
+		[ -f "${tool_top:-$HV_TOP}/$dir/$1" ] && [ -x "${tool_top:-$HV_TOP}/$dir/$1" ] &&
+			bin=${tool_top:-$HV_TOP}/$dir/$1 && break
 	done
+	[ -n "$bin" ] || [ -z "$tool_top" ] ||
+		fail "no tool named $1 built in the $image_suite root: $(grep -A3 FAILED "$tool_top/make.log" | head -8)"
 	[ -n "$bin" ] || fail "no tool named $1 in: $tool_dirs"
 	cp "$bin" "$root/usr/sbin/$1"
 	# (the Debian image has the libraries, of its own suite: only the
@@ -340,7 +380,9 @@ if [ -n "$(header_all distro-daemons)" ]; then
 		fail "cannot get Debian's hyperv-daemons: $(tail -3 "$work/distro-daemons.log")"
 fi
 # A Debian guest gets tools/hv installed as a package would install it.
-if [ "$guest" = debian ]; then
+if [ "$guest" = debian ] && [ -n "$tool_top" ]; then
+	cp -a "$tool_top/.dest/." "$root/" || fail "cannot copy the tools installed in the $image_suite root"
+elif [ "$guest" = debian ]; then
 	hv_need_host_packages libnl-3-dev libnl-route-3-dev
 	make -s -C "$HV_TOP/tools/hv" install DESTDIR="$root" PREFIX=/usr \
 		UNITDIR=/usr/lib/systemd/system UDEVDIR=/usr/lib/udev >"$work/tools.log" 2>&1 ||
