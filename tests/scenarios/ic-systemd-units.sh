@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The VSS and fcopy units (tools/hv/systemd, started by udev through
 # 60-hyperv-daemons.rules) running in the Debian systemd guest, on our
-# hv_utils (VSS: VMBus 3.0 or later; fcopy: fcopy=chardev where the
-# parameter exists): the host offers VSS and fcopy, udev alone starts
+# hv_utils (VSS: VMBus 3.0 or later; fcopy: fcopy=chardev, which tools/hv
+# installs in modprobe.d with hv_fcopy_daemon): the host offers VSS and fcopy, udev alone starts
 # hv-vss-daemon and hv-fcopy-daemon within 10 s; `hvsim vss backup` freezes
 # a real ext4 on a brd RAM disk (the root's ext4 without mkfs.ext4) (a writer on it blocks while it is frozen
 # and goes through after the thaw) and the backup ends S_OK; `hvsim fcopy`
@@ -58,10 +58,14 @@ diag "the backup's ext4: $(findmnt -n -o SOURCE,TARGET,FSTYPE -T $mnt)"
 
 check "modprobe hv_hostsim" modprobe hv_hostsim
 check "modprobe hv_vmbus" modprobe hv_vmbus
-param=
-modinfo -p "$(our_module hv_utils)" | grep -q '^fcopy:' && param=fcopy=chardev
-check "our hv_utils loads ${param:-(no fcopy parameter)}" hv_utils_load ours $param
+# tools/hv installs hv_utils' fcopy=chardev with hv_fcopy_daemon: a plain
+# modprobe serves fcopy on every kernel, 6.10 and later included
+check "tools/hv installed 'options hv_utils fcopy=chardev' in modprobe.d" \
+	grep -q -x 'options hv_utils fcopy=chardev' /usr/lib/modprobe.d/hyperv-daemons.conf
+check "our hv_utils loads by a plain modprobe" modprobe hv_utils
 diag "hv_utils: $(modinfo -F filename hv_utils)"
+check "... with fcopy=chardev, from modprobe.d" \
+	test "$(cat /sys/module/hv_utils/parameters/fcopy 2>/dev/null)" = chardev
 vss=$(hvsim offer vss)
 fc=$(hvsim offer fcopy)
 check "the host offers VSS (relid $vss) and fcopy (relid $fc)" test -n "$vss" -a -n "$fc"
