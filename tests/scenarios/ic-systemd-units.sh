@@ -119,7 +119,9 @@ check "it is there, byte-identical" cmp /root/fcopy-src /srv/from-host.bin
 
 # VSS: a backup freezes the ext4 and thaws it.
 if [ -n "$mnt" ]; then
-	hvsim vss backup --hold 4000 >/run/backup.out 2>&1 &
+	# (the host holds the freeze 10 s: the poll, the sleeps and the
+	# writer's start must fit in it on a loaded machine; 4 s did not once)
+	hvsim vss backup --hold 10000 >/run/backup.out 2>&1 &
 	bpid=$!
 	# the freeze answered: the writer after it must block
 	wait_secs 30 sh -c "hvsim ic requests $vss | grep -q ' kind=vss .* state=answered .* op=freeze'"

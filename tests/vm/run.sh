@@ -349,8 +349,10 @@ add_tool() {
 	local dir bin=
 	# hv_kvp_daemon links with libnl-route-3
 	[ -n "$tool_top" ] || hv_need_host_packages libnl-3-dev libnl-route-3-dev
+	# (boots side by side build in the same tree: one make at a time, or
+	# one links an object the other is still writing)
 	for dir in $tool_dirs; do
-		[ -n "$tool_top" ] || make -s -C "$HV_TOP/$dir" >"$work/tools.log" 2>&1 ||
+		[ -n "$tool_top" ] || flock "$HV_TOP" make -s -C "$HV_TOP/$dir" >"$work/tools.log" 2>&1 ||
 			fail "cannot build $dir: $(tail -5 "$work/tools.log")"
 		[ -f "${tool_top:-$HV_TOP}/$dir/$1" ] && [ -x "${tool_top:-$HV_TOP}/$dir/$1" ] &&
 			bin=${tool_top:-$HV_TOP}/$dir/$1 && break
@@ -384,7 +386,7 @@ if [ "$guest" = debian ] && [ -n "$tool_top" ]; then
 	cp -a "$tool_top/.dest/." "$root/" || fail "cannot copy the tools installed in the $image_suite root"
 elif [ "$guest" = debian ]; then
 	hv_need_host_packages libnl-3-dev libnl-route-3-dev
-	make -s -C "$HV_TOP/tools/hv" install DESTDIR="$root" PREFIX=/usr \
+	flock "$HV_TOP" make -s -C "$HV_TOP/tools/hv" install DESTDIR="$root" PREFIX=/usr \
 		UNITDIR=/usr/lib/systemd/system UDEVDIR=/usr/lib/udev >"$work/tools.log" 2>&1 ||
 		fail "make install of tools/hv failed: $(tail -5 "$work/tools.log")"
 fi
