@@ -88,10 +88,12 @@ else
 	echo "ok - lint: sparse clean ($kname)"
 fi
 
-# Userspace tools: strict warnings, from a clean state.
+# Userspace tools: strict warnings, from a clean state, in the staged copy
+# ($src): the VM stage may be building and copying the tree's own tools
+# at the same time (tests/run-check runs it beside this one).
 tools_log=$HV_OUT/tools.log
 mkdir -p "$HV_OUT"
-if make -C tools/hv clean >/dev/null 2>&1 && make -C tools/hv >"$tools_log" 2>&1; then
+if make -C "$src/tools/hv" clean >/dev/null 2>&1 && make -C "$src/tools/hv" >"$tools_log" 2>&1; then
 	echo "ok - lint: tools build with -Wall -Wextra -Werror"
 else
 	echo "not ok - lint: tools build with -Wall -Wextra -Werror"
@@ -101,7 +103,7 @@ fi
 # systemd-analyze verify against the installed tree (their ExecStart
 # binaries included), and the man pages format without a warning.
 inst=$(mktemp -d)
-if make -C tools/hv install DESTDIR="$inst" PREFIX=/usr >"$tools_log" 2>&1; then
+if make -C "$src/tools/hv" install DESTDIR="$inst" PREFIX=/usr >"$tools_log" 2>&1; then
 	units=$(ls "$inst"/lib/systemd/system/*.service "$inst"/usr/lib/systemd/system/*.service 2>/dev/null)
 	# the system's targets and slices, which units with default
 	# dependencies need (sysinit.target...): copies, since --root
@@ -129,11 +131,10 @@ else
 	tail -10 "$tools_log" | sed 's/^/#   /'
 fi
 rm -rf "$inst"
-make -C tools/hv clean >/dev/null 2>&1
 # The test tools the VM harness builds (hvsim, hvsock-test, phc-offset,
 # ic-dev, hv-fake-kernel): same flags.
 for d in tests/hostsim/cli tests/hvsock tests/ptp tests/ic tests/daemons; do
-	if make -C "$d" clean >/dev/null 2>&1 && make -C "$d" >"$tools_log" 2>&1; then
+	if make -C "$src/$d" clean >/dev/null 2>&1 && make -C "$src/$d" >"$tools_log" 2>&1; then
 		echo "ok - lint: $d builds with -Wall -Wextra -Werror"
 	else
 		echo "not ok - lint: $d builds with -Wall -Wextra -Werror"

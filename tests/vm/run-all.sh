@@ -94,13 +94,22 @@ END {
 	for (b = 1; b <= nb; b++) print bt[b], bkern[b], bl[b]
 }' "$outdir/runs" | sort -k1,1nr >"$outdir/boots"
 
+# HV_VM_JOBS_FILE, when set: a file whose number, read before each boot
+# starts, replaces HV_VM_JOBS while it holds one (tests/run-check lowers
+# it while other stages run beside this one)
+jobs_now() {
+	local n
+	[ -n "${HV_VM_JOBS_FILE:-}" ] && n=$(cat "$HV_VM_JOBS_FILE" 2>/dev/null) &&
+		[ "$n" -gt 0 ] 2>/dev/null && { echo "$n"; return; }
+	echo "$jobs"
+}
 i=0 running=0
 vm_start=$(date +%s)
 while read -r _ k list; do
-	if [ "$running" -ge "$jobs" ]; then
+	while [ "$running" -ge "$(jobs_now)" ]; do
 		wait -n
 		running=$((running - 1))
-	fi
+	done
 	# shellcheck disable=SC2086 # the list is one scenario name per word
 	( "$HV_TOP/tests/vm/run.sh" "$k" $list >"$outdir/$i.out" 2>&1; echo $? >"$outdir/$i.rc" ) &
 	running=$((running + 1))
@@ -121,7 +130,7 @@ cat "$outdir"/[0-9]*.out 2>/dev/null | awk -v wall=$(($(date +%s) - vm_start)) -
 }
 END {
 	if (boots && wall)
-		printf "# %d boots in %d s, %d at a time: QEMU used %.0f CPU s, %.2f cores on average\n",
+		printf "# %d boots in %d s, up to %d at a time: QEMU used %.0f CPU s, %.2f cores on average\n",
 			boots, wall, jobs, cpu, cpu / wall
 }'
 
