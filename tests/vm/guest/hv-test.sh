@@ -369,27 +369,6 @@ kvp_records() {
 		NR % 5 == 0 { print upto(k) " " upto(v) }'
 }
 
-# registered SERVICE N: true once our hv_utils logged "SERVICE: daemon
-# registered" (SERVICE: VSS, FCopy, KVP) more than N times; with wait_for,
-# in place of a fixed sleep after a daemon's start (our daemons do their
-# start-up work, the thaw of a frozen record, the removal of a left temp
-# file, before they register). Our hv_utils only: the distro's does not log it.
-registered() { [ "$(count "$1: daemon registered")" -gt "$2" ]; }
-
-# fc_start_registered ours|named|debian: fc_start, but returns once our
-# hv_utils logged the daemon's registration (at most 20 s) instead of 1 s later.
-fc_start_registered() {
-	local n
-	n=$(count "FCopy: daemon registered")
-	case $1 in
-	ours) hv_fcopy_daemon -n >>/tmp/fcopyd.log 2>&1 & ;;
-	named) hv_fcopy_daemon -n --no-tmpfile >>/tmp/fcopyd.log 2>&1 & ;;
-	debian) "$(debian_daemon fcopy)" -n >>/tmp/fcopyd.log 2>&1 & ;;
-	esac
-	fc_pid=$!
-	wait_for registered FCopy "$n"
-}
-
 # check_string "description" PATTERN STRING: check_output on a string in
 # hand (a command's output kept for more than one use): pass if a line of
 # STRING matches the extended regexp PATTERN. No process: the test is
