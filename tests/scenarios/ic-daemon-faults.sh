@@ -52,6 +52,17 @@ status_of() { sed -n 's/.* status=\(0x[0-9a-f]*\) .*/\1/p' <<<"$1" | tail -n 1; 
 # ok when $1 (cs) lies in [$2, $3] cs
 
 frozen_now() { sleep 1; [ ! -e /mnt/ext4.done ]; }
+# Polls of bash builtins where they can be (each process a try costs ~1 s
+# of a busy debug kernel): more_than N PATTERN, more than N kernel log
+# lines hold PATTERN; empty_dir DIR, DIR is empty (ls -A shows nothing).
+more_than() { [ "$(count "$2")" -gt "$1" ]; }
+empty_dir() {
+	local f
+	for f in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+		[ -e "$f" ] || [ -L "$f" ] && return 1
+	done
+	return 0
+}
 
 vss_start() {
 	case $1 in
@@ -89,7 +100,7 @@ vss_hung_freeze() {
 	ok $([ "$(count "VSS: thaw queued")" -gt "$thaws" ]; echo $?) "[$dv] ... and queues a THAW"
 	kill -CONT $vss_pid
 	check "[$dv] CONT: the daemon answers the queued THAW, its reply dropped as late" \
-		wait_for sh -c "[ \$(dmesg | grep -c 'VSS: late daemon reply dropped') -gt $lates ]"
+		wait_for more_than $lates "VSS: late daemon reply dropped"
 	writer /mnt/ext4 "after a hung freeze"
 	check "[$dv] ... nothing left frozen: a writer on the ext4 finishes" wait_for test -e /mnt/ext4.done
 	echo 5000 >$P/vss_freeze_timeout_ms
@@ -201,6 +212,11 @@ fc_variants() {
 	hv_daemon_variants fcopy | sed 's/^ours/ours named/'
 }
 answers() { hvsim ic status fcopy | sed -n 's/.* answers=\([0-9]*\) .*/\1/p'; }
+# answers_from N: the fcopy host counted N answers or more (one process a
+# try, where sh -c "... | sed" took three)
+answers_from() {
+	[[ $(hvsim ic status fcopy) =~ \ answers=([0-9]+)\  ]] && [ "${BASH_REMATCH[1]}" -ge "$1" ]
+}
 # start the 4 MiB copy into $1 in the background; return once 6 answers
 # (START and 5 WRITEs) came back
 copy_bg() {
@@ -208,7 +224,7 @@ copy_bg() {
 	a=$(answers)
 	hvsim fcopy $SRC/f4m "$1" big --chunk 2048 $T >/tmp/copy.out 2>&1 &
 	copy_pid=$!
-	wait_for sh -c "[ \$(hvsim ic status fcopy | sed -n 's/.* answers=\([0-9]*\) .*/\1/p') -ge $((a + 6)) ]"
+	wait_for answers_from $((a + 6))
 }
 # wait for the background copy for at most 5 s; its exit status, 124 if it
 # did not end
@@ -251,7 +267,7 @@ fc_hung() {
 	esac
 	kill -CONT $fc_pid
 	check "[$dv] CONT: the daemon drops the copy: the directory is empty" \
-		wait_for sh -c "[ -z \"\$(ls -A $dst)\" ]"
+		wait_for empty_dir $dst
 	check "[$dv] ... and it holds no file there" wait_for sh -c "! ls -l /proc/$fc_pid/fd | grep -q -- '-> $dst/'"
 	sleep 0.5
 	check "[$dv] ... the next copy works" hvsim fcopy $SRC/f6145 $dst small $T

@@ -24,6 +24,16 @@
 . /lib/hv-test.sh
 
 POOLS=/var/lib/hyperv
+# SETs of the kill -9 stream (a kill scheduled every 6th), records of the
+# appender and of the host beside it. Half on the debug kernel: what these
+# repetitions hunt, a torn or lost record, is the daemon's doing (the same
+# binary on every kernel) and the four matrix kernels run the full count;
+# the kernel's part, a daemon dying with a request outstanding and a new
+# one registering, is still hit (5 kills scheduled, SETS/12 asserted as
+# everywhere), and KASAN/lockdep report a fault in it the first time it
+# happens.
+SETS=60 RECS=20
+[ "$HV_TARGET" = debug ] && SETS=30 RECS=10
 
 status_of() { sed -n 's/.* status=\(0x[0-9a-f]*\) .*/\1/p' <<<"$1"; }
 
@@ -33,17 +43,7 @@ start_daemon() {
 }
 
 # Every record of pool $1 as "KEY VALUE" lines (up to each one's NUL).
-records() {
-	local f=$POOLS/.kvp_pool_$1 n i
-	n=$(($(stat -c %s $f) / 2560))
-	i=0
-	while [ $i -lt $n ]; do
-		printf '%s %s\n' \
-			"$(dd if=$f bs=512 skip=$((i * 5)) count=1 2>/dev/null | tr '\0' '\n' | head -n1)" \
-			"$(dd if=$f bs=512 skip=$((i * 5 + 1)) count=4 2>/dev/null | tr '\0' '\n' | head -n1)"
-		i=$((i + 1))
-	done
-}
+records() { kvp_records $POOLS/.kvp_pool_$1; }
 
 # A record appended the way cloud-init does: open for append, then flock
 # (here 0.1 s later), then write through the same descriptor.
@@ -56,6 +56,10 @@ append_record() {
 		  printf '%s' "$2"; head -c $((2048 - ${#2})) /dev/zero; } >&9
 	)
 }
+
+# the daemon serves: an ENUMERATE of the auto pool answered S_OK (a
+# function, not sh -c ... | grep: two processes fewer a try)
+serves() { [[ $(hvsim kvp enum 2 --index 1) == *status=0x00000000* ]]; }
 
 why=$(hv_utils_why_not ours kvp)
 if [ -n "$why" ]; then
@@ -105,9 +109,11 @@ check "... the daemon still runs" kill -0 $daemon_pid
 # ---- kill -9 during a stream of SETs
 : >/tmp/acked
 i=0 kills=0
-while [ $i -lt 60 ]; do
+while [ $i -lt $SETS ]; do
 	out=$(hvsim kvp set 3 "key$i" "value$i" --timeout 10000)
-	[ "$(status_of "$out")" = 0x00000000 ] && echo "key$i value$i" >>/tmp/acked
+	# status_of's test without its two processes
+	[[ $out =~ \ status=(0x[0-9a-f]*)\  ]] && [ "${BASH_REMATCH[1]}" = 0x00000000 ] &&
+		echo "key$i value$i" >>/tmp/acked
 	# every 6th SET, a kill -9 at a random moment of the next ones
 	if [ $((i % 6)) = 3 ]; then
 		( usleep $((RANDOM % 300000)) 2>/dev/null || sleep 0.$((RANDOM % 3)); kill -9 $daemon_pid ) &
@@ -116,13 +122,13 @@ while [ $i -lt 60 ]; do
 		wait $daemon_pid 2>/dev/null
 		kills=$((kills + 1))
 		start_daemon
-		wait_for sh -c "hvsim kvp enum 2 --index 1 | grep -q status=0x00000000"
+		wait_for serves
 	fi
 	i=$((i + 1))
 done
-wait_for sh -c "hvsim kvp enum 2 --index 1 | grep -q status=0x00000000"
-diag "60 SETs, $kills kills, $(wc -l </tmp/acked) answered S_OK"
-ok $([ $kills -ge 5 ]; echo $?) "the daemon was killed mid-stream ($kills times) and restarted"
+wait_for serves
+diag "$SETS SETs, $kills kills, $(wc -l </tmp/acked) answered S_OK"
+ok $([ $kills -ge $((SETS / 12)) ]; echo $?) "the daemon was killed mid-stream ($kills times) and restarted"
 size=$(stat -c %s $POOLS/.kvp_pool_3)
 ok $([ $((size % 2560)) = 0 ]; echo $?) "pool 3 is a whole number of records ($size bytes)"
 records 3 >/tmp/pool3
@@ -137,22 +143,22 @@ check_output "the restarted daemon serves" "status=0x00000000" echo "$out"
 # ---- an appender beside host SETs on pool 1
 (
 	j=0
-	while [ $j -lt 20 ]; do append_record "ci$j" "report$j"; j=$((j + 1)); done
+	while [ $j -lt $RECS ]; do append_record "ci$j" "report$j"; j=$((j + 1)); done
 ) &
 appender=$!
 j=0
-while [ $j -lt 20 ]; do
+while [ $j -lt $RECS ]; do
 	hvsim kvp set 1 "host$j" "v$j" >/dev/null
 	hvsim kvp set 1 changed "c$j" >/dev/null
 	j=$((j + 1))
 done
 wait $appender
 records 1 >/tmp/pool1
-ok $([ "$(grep -c -E '^ci[0-9]+ report[0-9]+$' /tmp/pool1)" = 20 ]; echo $?) \
-	"the appender's 20 records are all there ($(grep -c '^ci' /tmp/pool1))"
-ok $([ "$(grep -c -E '^host[0-9]+ v[0-9]+$' /tmp/pool1)" = 20 ]; echo $?) \
-	"the host's 20 SETs are all there ($(grep -c '^host' /tmp/pool1))"
-ok $([ "$(grep -c '^changed ' /tmp/pool1)" = 1 ] && grep -q -x 'changed c19' /tmp/pool1; echo $?) \
+ok $([ "$(grep -c -E '^ci[0-9]+ report[0-9]+$' /tmp/pool1)" = $RECS ]; echo $?) \
+	"the appender's $RECS records are all there ($(grep -c '^ci' /tmp/pool1))"
+ok $([ "$(grep -c -E '^host[0-9]+ v[0-9]+$' /tmp/pool1)" = $RECS ]; echo $?) \
+	"the host's $RECS SETs are all there ($(grep -c '^host' /tmp/pool1))"
+ok $([ "$(grep -c '^changed ' /tmp/pool1)" = 1 ] && grep -q -x "changed c$((RECS - 1))" /tmp/pool1; echo $?) \
 	"the changed key holds its last value, once"
 ok $([ $(($(stat -c %s $POOLS/.kvp_pool_1) % 2560)) = 0 ]; echo $?) \
 	"pool 1 is a whole number of records"

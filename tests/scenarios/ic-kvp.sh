@@ -58,9 +58,10 @@ status_of() { sed -n 's/.* status=\(0x[0-9a-f]*\) .*/\1/p' <<<"$1"; }
 # Record N (from 0) of pool P: key or value as the daemon stored it (up to
 # its NUL).
 record() {
-	local off=$(($2 * 2560)) count=512
-	[ "$3" = value ] && off=$((off + 512)) count=2048
-	dd if=$POOLS/.kvp_pool_$1 bs=1 skip=$off count=$count 2>/dev/null | tr '\0' '\n' | head -n1
+	# in 512-byte blocks: the same bytes as bs=1, without a read a byte
+	local off=$(($2 * 5)) count=1
+	[ "$3" = value ] && off=$((off + 1)) count=4
+	dd if=$POOLS/.kvp_pool_$1 bs=512 skip=$off count=$count 2>/dev/null | tr '\0' '\n' | head -n1
 }
 pool_size() { stat -c %s $POOLS/.kvp_pool_$1; }
 

@@ -364,3 +364,41 @@ done_testing() {
 	echo "1..$HV_TEST_N"
 	[ $HV_TEST_FAILED = 0 ]
 }
+
+# kvp_records FILE [keys]: the records of a KVP pool file, one "KEY VALUE"
+# line each (only KEY with "keys"): a record is 2560 bytes, its key the
+# first 512 (up to a NUL or newline), its value the next 2048 (the same);
+# a part record at the end is left out. One pipeline for the whole file
+# (a dd per record costs a few processes each, seconds on the debug
+# kernel): NUL and newline become \001 (a \001 in the file becomes \002,
+# so it still shows), fold cuts the file into 512-byte lines, awk joins a
+# record's five.
+kvp_records() {
+	tr '\001\000\n' '\002\001\001' <"$1" | fold -b -w 512 |
+		awk -v n=$(($(stat -c %s "$1") / 2560)) -v keys="$2" '
+		function upto(s,  i) { i = index(s, "\001"); return i ? substr(s, 1, i - 1) : s }
+		NR > n * 5 { exit }
+		NR % 5 == 1 && keys != "" { print upto($0); next }
+		NR % 5 == 1 { k = $0; v = ""; next }
+		keys != "" { next }
+		{ v = v $0 }
+		NR % 5 == 0 { print upto(k) " " upto(v) }'
+}
+
+# check_string "description" PATTERN STRING: check_output on a string in
+# hand (a command's output kept for more than one use): pass if a line of
+# STRING matches the extended regexp PATTERN. No process: the test is
+# bash's own =~ (the C library's extended regexps, as grep -E).
+check_string() {
+	local desc=$1 pattern=$2 line
+	while IFS= read -r line; do
+		if [[ $line =~ $pattern ]]; then
+			ok 0 "$desc"
+			return 0
+		fi
+	done <<<"$3"
+	ok 1 "$desc"
+	diag "expected /$pattern/ in:"
+	echo "$3" | sed 's/^/#   /' | tail -20
+	return 1
+}
