@@ -138,17 +138,22 @@ vss_hung_frozen() {
 
 # FREEZE answered, THAW never sent
 vss_no_thaw() {
-	local t out tmo
+	local t out tmo wd=2
+	# (the watchdog must outlast the FREEZE's round trip, the writer's
+	# start and the 1 s it is watched: on the debug kernel under load
+	# that once took more than 2 s)
+	[ "$HV_TARGET" = debug ] && wd=5
 	tmo=$(count "VSS: the daemon did not answer")
-	vss_start ours --freeze-timeout 2
+	vss_start ours --freeze-timeout $wd
 	t=$(uptime_cs)
 	out=$(hvsim vss freeze $T)
 	ok $([ "$(status_of "$out")" = 0x00000000 ]; echo $?) "[ours] FREEZE, then no THAW: FREEZE S_OK"
 	writer /mnt/ext4 "frozen, no thaw"
 	check "[ours] ... the ext4 writer blocks (1 s)" frozen_now
-	check "[ours] ... the daemon's --freeze-timeout 2 watchdog thaws" wait_for test -e /mnt/ext4.done
+	check "[ours] ... the daemon's --freeze-timeout $wd watchdog thaws" wait_for test -e /mnt/ext4.done
 	t=$(since $t)
-	ok $(in_bound $t 180 600; echo $?) "[ours] ... 2-6 s after the FREEZE (${t}0 ms)"
+	ok $(in_bound $t $((wd * 100 - 20)) $((wd * 100 + 400)); echo $?) \
+		"[ours] ... $wd-$((wd + 4)) s after the FREEZE (${t}0 ms)"
 	check "[ours] ... the watchdog says so" grep -q "no THAW in time (watchdog)" /tmp/vssd.log
 	ok $([ "$(count "VSS: the daemon did not answer")" = "$tmo" ]; echo $?) \
 		"[ours] ... and the kernel timed nothing out (it times the FREEZE's answer only)"
