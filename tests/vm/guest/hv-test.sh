@@ -348,3 +348,38 @@ done_testing() {
 	echo "1..$HV_TEST_N"
 	[ $HV_TEST_FAILED = 0 ]
 }
+
+# chan_of RELID: the host's line for RELID's channel (what `hvsim channels
+# RELID` prints) into HV_CH_LINE, and its KEY=VALUE words into the
+# associative array HV_CH (${HV_CH[events_cpu1]}); false, both empty, when
+# the host has no state for it. It starts no process: under TCG each one
+# costs milliseconds, on the debug kernel about 0.1 to 0.3 s, which polls
+# and counter snapshots of several keys a time multiply.
+declare -A HV_CH
+chan_of() {
+	local line w
+	HV_CH=()
+	HV_CH_LINE=
+	[ -r /sys/kernel/debug/hv_hostsim/channels ] || return 1
+	while read -r line; do
+		case $line in
+		"relid=$1 "*) ;;
+		*) continue ;;
+		esac
+		HV_CH_LINE=$line
+		for w in $line; do HV_CH[${w%%=*}]=${w#*=}; done
+		return 0
+	done </sys/kernel/debug/hv_hostsim/channels
+	return 1
+}
+
+# hv_status: the host's status (what `hvsim status` prints) into the
+# associative array HV_ST (${HV_ST[offers_sent]}), with no process started
+# (see chan_of); false when hv_hostsim is not loaded.
+declare -A HV_ST
+hv_status() {
+	local k v
+	HV_ST=()
+	[ -r /sys/kernel/debug/hv_hostsim/status ] || return 1
+	while read -r k v; do HV_ST[$k]=$v; done </sys/kernel/debug/hv_hostsim/status
+}
