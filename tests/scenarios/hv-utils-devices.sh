@@ -54,7 +54,7 @@ for s in kvp vss fcopy; do
 		"^DEVNAME=vmbus/hv_$s\$" cat "/sys/devices/virtual/misc/vmbus!hv_$s/uevent"
 done
 
-check "VSS and fcopy negotiate at once, with no daemon" wait_for both_ready $vss $fc
+check "VSS and fcopy negotiate at once, with no daemon" wait_for both_ready "$vss" "$fc"
 check_output "VSS: framework 3.0, message 5.0" " fw=3\\.0 msg=5\\.0 " hvsim ic status $vss
 check_output "fcopy: framework 3.0, message 1.1" " fw=3\\.0 msg=1\\.1 " hvsim ic status $fc
 check "the guest logs VSS IC version 5.0" dmesg_has "VSS IC version 5\\.0"
@@ -121,11 +121,11 @@ for x in kvp:$kvp vss:$vss fcopy:$fc; do
 		"^read=EBADF poll=POLLERR\\|POLLHUP\$" cat /tmp/block.$s
 	check "$s: ... and exits 0" test $rc = 0
 	check "$s: /dev/vmbus/hv_$s is gone" wait_for test ! -e /dev/vmbus/hv_$s
-	check "$s: the host sees the channel closed" wait_for closed $r
+	check "$s: the host sees the channel closed" wait_for closed "$r"
 	check "$s: it binds again" sh -c "echo $dev > /sys/bus/vmbus/drivers/hv_utils/bind"
 	check "$s: /dev/vmbus/hv_$s is back" wait_for test -c /dev/vmbus/hv_$s
 done
-check "VSS and fcopy negotiate again" wait_for both_ready $vss $fc
+check "VSS and fcopy negotiate again" wait_for both_ready "$vss" "$fc"
 
 # no daemon at all: KVP negotiates once kvp_nego_wait_ms passed
 check "hv_utils unloads" rmmod hv_utils

@@ -103,14 +103,14 @@ for v in distro ours; do
 	no_version=$(field $hb no_version)
 	dmesg -c >/dev/null
 	check "$v: hv_utils loads again" hv_utils_load $v $params
-	check "$v: shutdown and timesync negotiate" wait_for all_ready $sd $ts
+	check "$v: shutdown and timesync negotiate" wait_for all_ready "$sd" "$ts"
 	check_output "$v: old host: shutdown framework 1.0, message 1.0" " fw=1\\.0 msg=1\\.0 " \
 		hvsim ic status $sd
 	check "$v: the guest logs Shutdown IC version 1.0" dmesg_has "Shutdown IC version 1\\.0"
 	check_output "$v: timesync without 4.0: 3.0" " fw=3\\.0 msg=3\\.0 " hvsim ic status $ts
 	check "$v: the guest logs TimeSync IC version 3.0" dmesg_has "TimeSync IC version 3\\.0"
 	check "$v: heartbeat: the guest answers counts 0/0" \
-		wait_for ic_state $hb no-common-version
+		wait_for ic_state "$hb" no-common-version
 	check_output "$v: ... which the host records as no common version, not as a bad answer" \
 		" fw=- msg=- .* bad_answers=0 .* no_version=$((no_version + 1)) " hvsim ic status $hb
 	check "$v: ... and the guest logs no Heartbeat IC version" \
@@ -135,7 +135,7 @@ check_output "VMBus 2.4 agreed" "^version 2\\.4\$" sh -c "hvsim status | grep '^
 for v in $(hv_utils_variants); do
 	check "$v: hv_utils loads" hv_utils_load $v $params
 	check "$v: shutdown still negotiates on VMBus 2.4" \
-		wait_for ic_state $sd ready
+		wait_for ic_state "$sd" ready
 	check "$v: the VSS device stays unbound" \
 		test ! -e /sys/bus/vmbus/devices/$vss_guid/driver
 	check_output "$v: ... and its channel is never opened" " open=0 state=closed .* sessions=0 " \
