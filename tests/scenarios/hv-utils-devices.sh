@@ -34,9 +34,10 @@ closed() { ic_of "$1" && [ "${HV_IC[open]}" = 0 ]; }
 # no IC channel is open on the host
 none_open() {
 	local line
-	while read -r line; do
+	hv_lines /sys/kernel/debug/hv_hostsim/ic || return 1
+	for line in "${HV_LINES[@]}"; do
 		case " $line " in *" open=1 "*) return 1 ;; esac
-	done </sys/kernel/debug/hv_hostsim/ic
+	done
 }
 
 check "modprobe hv_hostsim" modprobe hv_hostsim

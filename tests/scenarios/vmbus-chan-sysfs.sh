@@ -59,11 +59,12 @@ read_sides() {
 		[ -f "$f" ] && [ -r "$f" ] && read -r "G[${f##*/}]" <"$f"
 	done
 	E=()
-	[ -r "$dir/stats" ] || return $rc
-	while read -r -a w; do
+	hv_lines "$dir/stats" || return $rc
+	for f in "${HV_LINES[@]}"; do
+		read -r -a w <<<"$f"
 		[ "${w[0]}" = channel ] && [ "${w[3]}" = "$relid" ] || continue
 		for ((i = 4; i < ${#w[@]} - 1; i += 2)); do E[${w[i]}]=${w[i + 1]}; done
-	done <"$dir/stats"
+	done
 	return $rc
 }
 # EXPECTED and ACTUAL are equal, or say what each was

@@ -33,10 +33,11 @@ guest_devs() { ls "$dev" | wc -l; }
 # with no process started (an hvsim, awk, ls and two wc per try cost the
 # debug kernel about a second)
 no_hvsock_left() {
-	local relid class rest d
-	while read -r relid class rest; do
-		[ "$class" = hvsock ] && return 1
-	done </sys/kernel/debug/hv_hostsim/control
+	local line d
+	hv_lines /sys/kernel/debug/hv_hostsim/control || return 1
+	for line in "${HV_LINES[@]}"; do
+		case $line in [0-9]*" hvsock "*) return 1 ;; esac
+	done
 	for d in "$dev"/*; do [ -e "$d" ] && return 1; done
 	return 0
 }

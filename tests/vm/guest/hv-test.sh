@@ -358,16 +358,25 @@ done_testing() {
 # each one costs milliseconds, on the debug kernel 0.1 to 0.5 s, which
 # polls and counter snapshots of several keys a time multiply.
 declare -A HV_CH HV_IC
+# hv_lines FILE: the lines of FILE into the array HV_LINES, read in one
+# pass. Not `while read ... <FILE`: read takes a buffer and seeks back to
+# the end of the line, and a debugfs seq_file that is seeked regenerates
+# its text, so with counters changing under traffic the next line could
+# begin in the middle of one.
+hv_lines() {
+	HV_LINES=()
+	[ -r "$1" ] && mapfile -t HV_LINES <"$1"
+}
 # hv_relid_line FILE RELID: RELID's line of a hv_hostsim file into HV_LINE
 hv_relid_line() {
 	local line
 	HV_LINE=
-	[ -r "$1" ] || return 1
-	while read -r line; do
+	hv_lines "$1" || return 1
+	for line in "${HV_LINES[@]}"; do
 		case $line in
 		"relid=$2 "*) HV_LINE=$line; return 0 ;;
 		esac
-	done <"$1"
+	done
 	return 1
 }
 chan_of() {
@@ -393,8 +402,8 @@ ic_state() { ic_of "$1" && [ "${HV_IC[state]}" = "$2" ]; }
 # (see chan_of); false when hv_hostsim is not loaded.
 declare -A HV_ST
 hv_status() {
-	local k v
+	local line
 	HV_ST=()
-	[ -r /sys/kernel/debug/hv_hostsim/status ] || return 1
-	while read -r k v; do HV_ST[$k]=$v; done </sys/kernel/debug/hv_hostsim/status
+	hv_lines /sys/kernel/debug/hv_hostsim/status || return 1
+	for line in "${HV_LINES[@]}"; do HV_ST[${line%% *}]=${line#* }; done
 }
