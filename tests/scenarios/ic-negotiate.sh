@@ -16,8 +16,14 @@
 # timeout: 400
 . /lib/hv-test.sh
 
-field() { hvsim ic status "$1" | sed -n "s/.* $2=\([^ ]*\).*/\1/p"; }
-ready() { [ "$(field "$1" state)" = ready ]; }
+# a field of the host's IC line for a relid; true when all relids given are
+# ready. Read with ic_of, no process started: the polls ran an sh, an hvsim
+# and a grep per relid and try, 0.1 to 0.5 s each on the debug kernel.
+field() { ic_of "$1" && echo "${HV_IC[$2]}"; }
+all_ready() {
+	local r
+	for r; do ic_state "$r" ready || return 1; done
+}
 
 offer_all() {
 	sd=$(hvsim offer shutdown b6650ff7-33bc-4840-8048-e0676786f393)
@@ -55,7 +61,7 @@ for v in distro ours; do
 	[ $has_vss = 1 ] && want="$want $vss"
 	[ $has_fcopy = 1 ] && want="$want $fc"
 	check "$v: shutdown, timesync, heartbeat$([ $has_vss = 1 ] && echo ", VSS")$([ $has_fcopy = 1 ] && echo ", fcopy") negotiate" \
-		wait_for sh -c "for r in $want; do hvsim ic status \$r | grep -q ' state=ready ' || exit 1; done"
+		wait_for all_ready $want
 	for x in "Shutdown:$sd:3.2" "TimeSync:$ts:4.0" "Heartbeat:$hb:3.0" "VSS:$vss:5.0" \
 		 "FCopy:$fc:1.1"; do
 		name=${x%%:*} r=${x#*:} ver=${x##*:}
@@ -97,14 +103,14 @@ for v in distro ours; do
 	no_version=$(field $hb no_version)
 	dmesg -c >/dev/null
 	check "$v: hv_utils loads again" hv_utils_load $v $params
-	check "$v: shutdown and timesync negotiate" wait_for sh -c "hvsim ic status $sd | grep -q ' state=ready ' && hvsim ic status $ts | grep -q ' state=ready '"
+	check "$v: shutdown and timesync negotiate" wait_for all_ready "$sd" "$ts"
 	check_output "$v: old host: shutdown framework 1.0, message 1.0" " fw=1\\.0 msg=1\\.0 " \
 		hvsim ic status $sd
 	check "$v: the guest logs Shutdown IC version 1.0" dmesg_has "Shutdown IC version 1\\.0"
 	check_output "$v: timesync without 4.0: 3.0" " fw=3\\.0 msg=3\\.0 " hvsim ic status $ts
 	check "$v: the guest logs TimeSync IC version 3.0" dmesg_has "TimeSync IC version 3\\.0"
 	check "$v: heartbeat: the guest answers counts 0/0" \
-		wait_for sh -c "hvsim ic status $hb | grep -q ' state=no-common-version '"
+		wait_for ic_state "$hb" no-common-version
 	check_output "$v: ... which the host records as no common version, not as a bad answer" \
 		" fw=- msg=- .* bad_answers=0 .* no_version=$((no_version + 1)) " hvsim ic status $hb
 	check "$v: ... and the guest logs no Heartbeat IC version" \
@@ -129,7 +135,7 @@ check_output "VMBus 2.4 agreed" "^version 2\\.4\$" sh -c "hvsim status | grep '^
 for v in $(hv_utils_variants); do
 	check "$v: hv_utils loads" hv_utils_load $v $params
 	check "$v: shutdown still negotiates on VMBus 2.4" \
-		wait_for sh -c "hvsim ic status $sd | grep -q ' state=ready '"
+		wait_for ic_state "$sd" ready
 	check "$v: the VSS device stays unbound" \
 		test ! -e /sys/bus/vmbus/devices/$vss_guid/driver
 	check_output "$v: ... and its channel is never opened" " open=0 state=closed .* sessions=0 " \

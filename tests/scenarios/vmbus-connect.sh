@@ -13,8 +13,8 @@ if ! our_vmbus; then
 	exit
 fi
 
-status=/sys/kernel/debug/hv_hostsim/status
-host() { sed -n "s/^$1 //p" $status; }
+# a key of the host's status, read with no process started (hv_status)
+host() { hv_status && echo "${HV_ST[$1]}"; }
 
 # newest first, as the guest must try them
 versions="6.0 5.3 5.2 5.1 5.0 4.1 4.0 3.0 2.4 1.1 0.13"

@@ -29,9 +29,20 @@ echo_port=7
 # hvsock lines of the host's device table, of the guest's bus
 host_hvsock_devs() { hvsim list | awk '$2 == "hvsock"' | wc -l; }
 guest_devs() { ls "$dev" | wc -l; }
-no_hvsock_left() { [ "$(host_hvsock_devs)" = 0 ] && [ "$(guest_devs)" = 0 ]; }
-# a value of hvsim status
-status_of() { hvsim status | awk -v k="$1" '$1 == k { print $2 }'; }
+# polled: the host's device table (what hvsim list prints) and the bus read
+# with no process started (an hvsim, awk, ls and two wc per try cost the
+# debug kernel about a second)
+no_hvsock_left() {
+	local line d
+	hv_lines /sys/kernel/debug/hv_hostsim/control || return 1
+	for line in "${HV_LINES[@]}"; do
+		case $line in [0-9]*" hvsock "*) return 1 ;; esac
+	done
+	for d in "$dev"/*; do [ -e "$d" ] && return 1; done
+	return 0
+}
+# a value of hvsim status (hv_status)
+status_of() { hv_status && echo "${HV_ST[$1]}"; }
 # the host's record of connection $1 (hvsim hvsock list)
 conn_line() { hvsim hvsock list | grep "^id=$1 "; }
 last_conn_id() { hvsim hvsock list | tail -1 | sed 's/^id=\([0-9]*\) .*/\1/'; }

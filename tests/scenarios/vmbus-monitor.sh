@@ -27,12 +27,13 @@ fi
 dev=/sys/bus/vmbus/devices
 dbg=/sys/kernel/debug/hv_echo_test
 params=/sys/module/hv_echo_test/parameters
-status=/sys/kernel/debug/hv_hostsim/status
 
-# a key of the host's status
-host() { sed -n "s/^$1 //p" $status; }
-# a key=value word of the host's line for relid $1
-chan() { hvsim channels "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# a key of the host's status; a key=value word of the host's line for
+# relid $1: read with hv_status and chan_of, which start no process (each
+# hvsim|tr|sed cost the debug kernel about 0.3 s)
+host() { hv_status && echo "${HV_ST[$1]}"; }
+host_is() { hv_status && [ "${HV_ST[$1]}" = "$2" ]; }
+chan() { chan_of "$1" && echo "${HV_CH[$2]}"; }
 # one command to the echo device of instance $1
 ctl() {
 	local d=$dbg/$1
@@ -45,18 +46,27 @@ info() { sed -n "s/^$2 //p" "$dbg/$1/info"; }
 # relids of the channels of instance $1, as the echo driver opened them
 relids() { awk '$1 == "channel" { print $4 }' "$dbg/$1/info"; }
 # "sig_in sig_monitor" of relid $1, from the host
-sigs() { echo "$(chan "$1" sig_in) $(chan "$1" sig_monitor)"; }
+sigs() { chan_of "$1" && echo "${HV_CH[sig_in]} ${HV_CH[sig_monitor]}"; }
 # the guest's hypercall count (channels/N/events) of relid $2 of instance $1
-events() { cat "$dev/$1/channels/$2/events"; }
+events() {
+	local v
+	read -r v <"$dev/$1/channels/$2/events" && echo "$v"
+}
 # sum of a host counter over the channels of instance $1
 sum_chan() {
 	local r t=0
-	for r in $(relids "$1"); do t=$((t + $(chan "$r" "$2"))); done
+	for r in $(relids "$1"); do
+		chan_of "$r" || return 1
+		t=$((t + ${HV_CH[$2]}))
+	done
 	echo $t
 }
 sum_events() {
-	local r t=0
-	for r in $(relids "$1"); do t=$((t + $(events "$1" "$r"))); done
+	local r t=0 v
+	for r in $(relids "$1"); do
+		read -r v <"$dev/$1/channels/$r/events" || return 1
+		t=$((t + v))
+	done
 	echo $t
 }
 
@@ -158,7 +168,7 @@ check_output "no pending bit of a monitor id not in use reached the host" "^0\$"
 
 check "rmmod hv_echo_test" rmmod hv_echo_test
 check "the host stops polling once no monitored channel is open" \
-	wait_for sh -c "grep -q '^monitor_polling 0\$' $status"
+	wait_for host_is monitor_polling 0
 polls=$(host monitor_polls)
 sleep 0.5
 check_output "no poll since" "^$polls\$" host monitor_polls

@@ -38,8 +38,11 @@ ctl() {
 	cat "$dir/result" >&2 2>/dev/null
 	return 1
 }
-# the value of KEY= in the host's line for RELID; of KEY in its status
-host() { hvsim channels "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# the value of KEY= in the host's line for RELID; of KEY in its status.
+# The polls and per-move reads below use chan_of (the host's line, no
+# process started) and read (the cpu files): under traffic each process
+# cost the debug kernel 0.15 s, and the traffic runs as long as the moves.
+host() { chan_of "$1" && echo "${HV_CH[$2]}"; }
 host_status() { sed -n "s/^$1 //p" $st; }
 # relids of the device's channels, as the guest shows them
 relids() { ls "$dev/$inst/channels" | sort -n; }
@@ -47,7 +50,9 @@ chan() { echo "$dev/$inst/channels/$1"; }
 # relids of the channels hv_echo_test has open
 open_relids() { awk '$1 == "channel" { print $4 }' "$dir/info"; }
 # the host delivered more than BEFORE interrupts of RELID on CPU
-events_past() { [ "$(host "$1" "events_cpu$2")" -gt "$3" ]; }
+events_past() { chan_of "$1" && [ "${HV_CH[events_cpu$2]}" -gt "$3" ]; }
+# the host's target VP of RELID is CPU
+target_is() { chan_of "$1" && [ "${HV_CH[target_vp]}" = "$2" ]; }
 # write VALUE to RELID's cpu file; prints the shell's error, if any
 write_cpu() { sh -c "echo '$2' >$(chan "$1")/cpu" 2>&1; }
 
@@ -75,7 +80,7 @@ traffic_stop() {
 # Move the device's channels, round-robin, to the other CPU MOVES times
 # while the traffic runs; count what went wrong.
 move_many() {
-	local moves=$1 i=0 r cur new before mods got
+	local moves=$1 i=0 r cur new before mods got f shown
 	local -a list
 	mapfile -t list < <(open_relids)
 	bad_write=0 bad_host=0 bad_sysfs=0 not_delivered=0 bad_modifies=0
@@ -86,24 +91,28 @@ move_many() {
 			break
 		fi
 		r=${list[i % ${#list[@]}]}
-		cur=$(cat "$(chan "$r")/cpu")
+		f=$dev/$inst/channels/$r/cpu
+		read -r cur <"$f"
 		new=$((1 - cur))
-		before=$(host "$r" "events_cpu$new")
-		mods=$(host "$r" modifies)
-		if ! echo "$new" >"$(chan "$r")/cpu"; then
+		chan_of "$r"
+		before=${HV_CH[events_cpu$new]}
+		mods=${HV_CH[modifies]}
+		if ! echo "$new" >"$f"; then
 			bad_write=$((bad_write + 1))
 			diag "move $i: writing $new to relid $r's cpu failed"
 		fi
-		got=$(host "$r" target_vp)
+		chan_of "$r"
+		got=${HV_CH[target_vp]}
 		if [ "$got" != "$new" ]; then
 			bad_host=$((bad_host + 1))
 			diag "move $i: relid $r: host target_vp $got, written $new"
 		fi
-		[ "$(cat "$(chan "$r")/cpu")" = "$new" ] || bad_sysfs=$((bad_sysfs + 1))
-		[ "$(host "$r" modifies)" = $((mods + 1)) ] || bad_modifies=$((bad_modifies + 1))
+		read -r shown <"$f"
+		[ "$shown" = "$new" ] || bad_sysfs=$((bad_sysfs + 1))
+		[ "${HV_CH[modifies]}" = $((mods + 1)) ] || bad_modifies=$((bad_modifies + 1))
 		if ! wait_for events_past "$r" "$new" "$before"; then
 			not_delivered=$((not_delivered + 1))
-			diag "move $i: relid $r: no interrupt on CPU $new after the move ($(host "$r" "events_cpu$new") <= $before)"
+			diag "move $i: relid $r: no interrupt on CPU $new after the move (${HV_CH[events_cpu$new]} <= $before)"
 		fi
 		i=$((i + 1))
 	done
@@ -111,15 +120,17 @@ move_many() {
 
 # channel_vp_mapping, the cpu files and the host's target VPs agree
 mapping_agrees() {
-	local r cpu bad=0 lines=0
+	local r cpu bad=0 lines=0 shown
 	while IFS=: read -r r cpu; do
 		lines=$((lines + 1))
-		if [ "$(cat "$(chan "$r")/cpu")" != "$cpu" ]; then
-			diag "relid $r: channel_vp_mapping $cpu, cpu file $(cat "$(chan "$r")/cpu")"
+		read -r shown <"$dev/$inst/channels/$r/cpu"
+		if [ "$shown" != "$cpu" ]; then
+			diag "relid $r: channel_vp_mapping $cpu, cpu file $shown"
 			bad=1
 		fi
-		if [ "$(host "$r" target_vp)" != "$cpu" ]; then
-			diag "relid $r: channel_vp_mapping $cpu, host target_vp $(host "$r" target_vp)"
+		chan_of "$r"
+		if [ "${HV_CH[target_vp]}" != "$cpu" ]; then
+			diag "relid $r: channel_vp_mapping $cpu, host target_vp ${HV_CH[target_vp]}"
 			bad=1
 		fi
 	done <"$dev/$inst/channel_vp_mapping"
@@ -132,9 +143,11 @@ mapping_agrees() {
 
 # each channel as relid:cpu-file:host-target-vp
 targets() {
-	local r
+	local r shown
 	for r in $(relids); do
-		printf '%s:%s:%s ' "$r" "$(cat "$(chan "$r")/cpu")" "$(host "$r" target_vp)"
+		read -r shown <"$dev/$inst/channels/$r/cpu"
+		chan_of "$r"
+		printf '%s:%s:%s ' "$r" "$shown" "${HV_CH[target_vp]}"
 	done
 }
 
@@ -189,8 +202,9 @@ check_output "... or stale" "^stale 0\$" grep '^stale ' "$dir/stats"
 all_answered() {
 	local r
 	for r in $(relids); do
-		[ "$(host "$r" pkts_in)" = "$(host "$r" pkts_out)" ] || {
-			diag "relid $r: pkts_in $(host "$r" pkts_in) pkts_out $(host "$r" pkts_out)"
+		chan_of "$r"
+		[ "${HV_CH[pkts_in]}" = "${HV_CH[pkts_out]}" ] || {
+			diag "relid $r: pkts_in ${HV_CH[pkts_in]} pkts_out ${HV_CH[pkts_out]}"
 			return 1
 		}
 	done
@@ -198,8 +212,12 @@ all_answered() {
 check "the host answered every packet it read, on every channel" all_answered
 check "channel_vp_mapping, the cpu files and the host agree" mapping_agrees
 diag "relid:cpu:host_vp $(targets)"
-diag "host, relid $relid: $(hvsim channels "$relid" | tr ' ' '\n' |
-	grep -E '^(events|irq_coalesced|modifies)' | tr '\n' ' ')"
+chan_of "$relid"
+host_line=
+for w in $HV_CH_LINE; do
+	case $w in events* | irq_coalesced=* | modifies*) host_line+="$w " ;; esac
+done
+diag "host, relid $relid: $host_line"
 
 # ---- invalid writes ------------------------------------------------------------
 r=$relid
@@ -286,7 +304,7 @@ bring_up 5.2 1
 r=$relid
 check "writing CPU 1 succeeds on 5.2, where the host does not answer" \
 	sh -c "echo 1 >$(chan "$r")/cpu"
-check "the host takes the move" wait_for sh -c "hvsim channels $r | grep -q ' target_vp=1 '"
+check "the host takes the move" wait_for target_is "$r" 1
 check_output "one MODIFYCHANNEL, no refusal" "^1 0\$" \
 	echo "$(host_status modifies_received) $(host_status modifies_refused)"
 before=$(host "$r" events_cpu1)

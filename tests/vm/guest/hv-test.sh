@@ -402,3 +402,62 @@ check_string() {
 	echo "$3" | sed 's/^/#   /' | tail -20
 	return 1
 }
+
+# chan_of RELID: the host's line for RELID's channel (what `hvsim channels
+# RELID` prints) into HV_CH_LINE, and its KEY=VALUE words into the
+# associative array HV_CH (${HV_CH[events_cpu1]}); false, both empty, when
+# the host has no state for it. ic_of RELID: the same for its IC line
+# (`hvsim ic status RELID`), into HV_IC_LINE and HV_IC; ic_state RELID
+# STATE: true when its state= is STATE. They start no process: under TCG
+# each one costs milliseconds, on the debug kernel 0.1 to 0.5 s, which
+# polls and counter snapshots of several keys a time multiply.
+declare -A HV_CH HV_IC
+# hv_lines FILE: the lines of FILE into the array HV_LINES, read in one
+# pass. Not `while read ... <FILE`: read takes a buffer and seeks back to
+# the end of the line, and a debugfs seq_file that is seeked regenerates
+# its text, so with counters changing under traffic the next line could
+# begin in the middle of one.
+hv_lines() {
+	HV_LINES=()
+	[ -r "$1" ] && mapfile -t HV_LINES <"$1"
+}
+# hv_relid_line FILE RELID: RELID's line of a hv_hostsim file into HV_LINE
+hv_relid_line() {
+	local line
+	HV_LINE=
+	hv_lines "$1" || return 1
+	for line in "${HV_LINES[@]}"; do
+		case $line in
+		"relid=$2 "*) HV_LINE=$line; return 0 ;;
+		esac
+	done
+	return 1
+}
+chan_of() {
+	local w rc=0
+	HV_CH=()
+	hv_relid_line /sys/kernel/debug/hv_hostsim/channels "$1" || rc=1
+	HV_CH_LINE=$HV_LINE
+	for w in $HV_LINE; do HV_CH[${w%%=*}]=${w#*=}; done
+	return $rc
+}
+ic_of() {
+	local w rc=0
+	HV_IC=()
+	hv_relid_line /sys/kernel/debug/hv_hostsim/ic "$1" || rc=1
+	HV_IC_LINE=$HV_LINE
+	for w in $HV_LINE; do HV_IC[${w%%=*}]=${w#*=}; done
+	return $rc
+}
+ic_state() { ic_of "$1" && [ "${HV_IC[state]}" = "$2" ]; }
+
+# hv_status: the host's status (what `hvsim status` prints) into the
+# associative array HV_ST (${HV_ST[offers_sent]}), with no process started
+# (see chan_of); false when hv_hostsim is not loaded.
+declare -A HV_ST
+hv_status() {
+	local line
+	HV_ST=()
+	hv_lines /sys/kernel/debug/hv_hostsim/status || return 1
+	for line in "${HV_LINES[@]}"; do HV_ST[${line%% *}]=${line#* }; done
+}
